@@ -1,0 +1,2 @@
+//! The component suite, one component per file. Components render state and dispatch actions;
+//! they hold no business logic of their own.
