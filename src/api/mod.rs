@@ -2,3 +2,32 @@
 //! tolerate what real servers send, and a typed error with words a user understands.
 //!
 //! Nothing in here knows about Yew or the DOM, so it is tested natively with `cargo test`.
+//!
+//! ```text
+//! ClientConfig ──validated──▶ Client<T: Transport> ──HttpRequest──▶ FetchTransport (browser)
+//!                                  │                                 or a fake (host tests)
+//!                                  └── wire::decode_* ──▶ Conversation / Listed<…> / ApiError
+//! ```
+//!
+//! Every `[ASSUMED]` point of the API contract lives in [`assumptions`].
+#![deny(missing_docs)]
+
+pub mod assumptions;
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod ids;
+pub mod transport;
+pub mod wire;
+
+pub use client::{AbortScope, Client, WebClient};
+pub use config::{ClientConfig, ConfigError, LocalBoxFuture, Token, TokenProvider, TokenSource};
+pub use error::ApiError;
+pub use ids::{ConversationId, GroupId, OperatorId, UserId};
+pub use transport::{
+    AbortFlag, FetchTransport, HttpRequest, HttpResponse, Method, Transport, TransportError,
+};
+pub use wire::{
+    Channel, Conversation, DecodeIssue, Group, HistoryMessage, Listed, MessageKind, Operator,
+    Status,
+};

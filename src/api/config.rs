@@ -1,0 +1,204 @@
+//! [`ClientConfig`]: where the API is, how to authenticate, and as which operator to act.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use thiserror::Error;
+
+use super::assumptions::HISTORY_ID_PLACEHOLDER;
+use super::ids::OperatorId;
+
+/// The account's API token. Its `Debug` and `Display` print `Token(***)`; it is never serialised
+/// and only ever leaves this crate in the `Authentication` header.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// Wraps a secret token.
+    #[must_use]
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(secret.into())
+    }
+
+    /// The raw secret, for the `Authentication` header only.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// `true` when the token is empty (nothing to send).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(***)")
+    }
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(***)")
+    }
+}
+
+/// A boxed, non-`Send` future (what wasm futures are).
+pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
+/// An async function that yields a (fresh) token; called again after a 401.
+pub type TokenProvider = Rc<dyn Fn() -> LocalBoxFuture<'static, Result<Token, String>>>;
+
+/// Where the token comes from.
+#[derive(Clone, Default)]
+pub enum TokenSource {
+    /// No token: a same-origin proxy adds the `Authentication` header.
+    #[default]
+    None,
+    /// A fixed token (e.g. `element.token = …`).
+    Fixed(Token),
+    /// An async provider (e.g. the host's `tokenProvider`), asked once and again after a 401.
+    Provider(TokenProvider),
+}
+
+impl fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::None => f.write_str("None"),
+            Self::Fixed(t) => write!(f, "Fixed({t:?})"),
+            Self::Provider(_) => f.write_str("Provider(..)"),
+        }
+    }
+}
+
+/// A configuration that cannot work.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum ConfigError {
+    /// The base URL is neither an absolute `http(s)://host…` URL nor a same-origin path (`/proxy`).
+    #[error(
+        "base URL `{0}` must start with http:// or https:// (or be a same-origin path like /proxy)"
+    )]
+    BaseUrl(String),
+    /// The history URL template is not usable.
+    #[error("history URL `{0}` must contain {{id}} and be a path or an http(s) URL")]
+    HistoryUrl(String),
+    /// The timeout is zero.
+    #[error("the request timeout must be more than 0 ms")]
+    Timeout,
+}
+
+/// Everything a [`Client`](super::Client) needs. Passed in at mount; never global.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// Absolute `http(s)` URL (`https://app.blinger.io`) or a same-origin path (`/proxy`),
+    /// without a trailing `/` once validated.
+    pub base_url: String,
+    /// Where the token comes from.
+    pub token: TokenSource,
+    /// The operator to act as (`operator_id` of requests); `None` = the account owner.
+    pub operator_id: Option<OperatorId>,
+    /// Per-request timeout in milliseconds (default 15 000).
+    pub timeout_ms: u32,
+    /// Optional history URL template with `{id}`: absolute, or a path relative to `base_url`.
+    pub history_url: Option<String>,
+}
+
+/// Default per-request timeout.
+pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+
+impl ClientConfig {
+    /// A configuration with the default timeout, no operator and no history URL.
+    #[must_use]
+    pub fn new(base_url: impl Into<String>, token: TokenSource) -> Self {
+        Self {
+            base_url: base_url.into(),
+            token,
+            operator_id: None,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            history_url: None,
+        }
+    }
+
+    /// Sets the operator to act as.
+    #[must_use]
+    pub fn with_operator(mut self, operator_id: Option<OperatorId>) -> Self {
+        self.operator_id = operator_id;
+        self
+    }
+
+    /// Sets the per-request timeout.
+    #[must_use]
+    pub fn with_timeout_ms(mut self, timeout_ms: u32) -> Self {
+        self.timeout_ms = timeout_ms;
+        self
+    }
+
+    /// Sets the history URL template (must contain `{id}`).
+    #[must_use]
+    pub fn with_history_url(mut self, template: Option<String>) -> Self {
+        self.history_url = template;
+        self
+    }
+
+    /// Checks the configuration and normalises it (trailing `/` stripped, blanks trimmed).
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming what is wrong.
+    pub fn validated(mut self) -> Result<Self, ConfigError> {
+        let base = self.base_url.trim();
+        if !is_valid_base(base) {
+            return Err(ConfigError::BaseUrl(self.base_url.clone()));
+        }
+        self.base_url = base.trim_end_matches('/').to_owned();
+        if self.timeout_ms == 0 {
+            return Err(ConfigError::Timeout);
+        }
+        if let Some(t) = self.history_url.take() {
+            let t = t.trim().to_owned();
+            if t.is_empty() {
+                self.history_url = None;
+            } else {
+                let shape_ok = t.starts_with('/') && !t.starts_with("//") || is_absolute_http(&t);
+                if !t.contains(HISTORY_ID_PLACEHOLDER) || !shape_ok || has_bad_chars(&t) {
+                    return Err(ConfigError::HistoryUrl(t));
+                }
+                self.history_url = Some(t);
+            }
+        }
+        Ok(self)
+    }
+}
+
+fn has_bad_chars(s: &str) -> bool {
+    s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// `http://host…` or `https://host…` (scheme in any case) with a non-empty host and no user-info.
+pub(crate) fn is_absolute_http(s: &str) -> bool {
+    let head: String = s.chars().take(8).collect::<String>().to_ascii_lowercase();
+    let rest = if head.starts_with("https://") {
+        s.get(8..)
+    } else if head.starts_with("http://") {
+        s.get(7..)
+    } else {
+        None
+    };
+    let Some(rest) = rest else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    !authority.is_empty() && !authority.contains('@') && !has_bad_chars(s)
+}
+
+fn is_valid_base(s: &str) -> bool {
+    if s.contains(['?', '#']) || has_bad_chars(s) {
+        return false;
+    }
+    if s.starts_with('/') {
+        return !s.starts_with("//");
+    }
+    is_absolute_http(s)
+}

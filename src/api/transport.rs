@@ -1,0 +1,355 @@
+//! The HTTP seam: plain request/response structs, a [`Transport`] trait, the browser
+//! [`FetchTransport`], and [`AbortFlag`] for cancelling requests.
+//!
+//! Host tests plug in an in-memory transport; the browser uses `fetch` with one `AbortController`
+//! per request, a timeout racing the whole exchange (headers and body), and an outside abort.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::future::Future;
+use std::rc::Rc;
+
+use thiserror::Error;
+
+/// HTTP method (the API uses only these two).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+}
+
+impl Method {
+    /// The method's name on the wire.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+        }
+    }
+}
+
+/// One HTTP request. Its `Debug` hides the `Authentication` header value.
+#[derive(Clone)]
+pub struct HttpRequest {
+    /// GET or POST.
+    pub method: Method,
+    /// Full URL (absolute, or a same-origin path). Never contains the token.
+    pub url: String,
+    /// Header name/value pairs.
+    pub headers: Vec<(String, String)>,
+    /// Body (form-encoded for POSTs).
+    pub body: Option<String>,
+    /// Give up after this many milliseconds.
+    pub timeout_ms: u32,
+    /// Cancels the request from outside when aborted.
+    pub abort: Option<AbortFlag>,
+}
+
+impl HttpRequest {
+    /// The value of a header (case-insensitive name).
+    #[must_use]
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                if k.eq_ignore_ascii_case(super::assumptions::AUTH_HEADER) {
+                    (k.as_str(), "***")
+                } else {
+                    (k.as_str(), v.as_str())
+                }
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &self.body)
+            .field("timeout_ms", &self.timeout_ms)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One HTTP response, body read as text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers that matter here (`retry-after`, `content-type`), names lower-case.
+    pub headers: Vec<(String, String)>,
+    /// The body as text (may be empty, HTML, or anything else).
+    pub body: String,
+}
+
+impl HttpResponse {
+    /// A response with a status and body and no headers.
+    #[must_use]
+    pub fn new(status: u16, body: impl Into<String>) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            body: body.into(),
+        }
+    }
+
+    /// The value of a header (case-insensitive name).
+    #[must_use]
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why no HTTP response arrived.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum TransportError {
+    /// The timeout elapsed first.
+    #[error("timed out")]
+    Timeout,
+    /// Cancelled through the request's [`AbortFlag`].
+    #[error("aborted")]
+    Aborted,
+    /// Offline, DNS, CORS, connection reset…
+    #[error("network error: {0}")]
+    Network(String),
+}
+
+/// Sends HTTP requests. No `Send` bound: wasm is single-threaded.
+pub trait Transport {
+    /// Sends one request and reads the whole body.
+    fn send(&self, req: HttpRequest) -> impl Future<Output = Result<HttpResponse, TransportError>>;
+}
+
+type Listener = Box<dyn FnOnce()>;
+
+#[derive(Default)]
+struct AbortInner {
+    aborted: bool,
+    next_id: u64,
+    listeners: Vec<(u64, Listener)>,
+}
+
+/// A shared "cancel" flag: aborting it cancels every request issued with it, now and later.
+/// Cheap to clone (an `Rc`).
+#[derive(Clone, Default)]
+pub struct AbortFlag {
+    inner: Rc<RefCell<AbortInner>>,
+}
+
+impl fmt::Debug for AbortFlag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AbortFlag")
+            .field("aborted", &self.is_aborted())
+            .finish()
+    }
+}
+
+impl AbortFlag {
+    /// A fresh, not yet aborted flag.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Aborts: runs every registered listener once. Idempotent.
+    pub fn abort(&self) {
+        let listeners = match self.inner.try_borrow_mut() {
+            Ok(mut inner) => {
+                if inner.aborted {
+                    return;
+                }
+                inner.aborted = true;
+                std::mem::take(&mut inner.listeners)
+            }
+            Err(_) => return,
+        };
+        for (_, listener) in listeners {
+            listener();
+        }
+    }
+
+    /// `true` once [`abort`](Self::abort) was called.
+    #[must_use]
+    pub fn is_aborted(&self) -> bool {
+        self.inner.try_borrow().map(|i| i.aborted).unwrap_or(true)
+    }
+
+    /// Runs `f` on abort (at once if already aborted). The returned guard unregisters it when
+    /// dropped, so finished requests leave nothing behind.
+    pub fn on_abort(&self, f: impl FnOnce() + 'static) -> AbortListener {
+        if self.is_aborted() {
+            f();
+            return AbortListener {
+                flag: self.clone(),
+                id: None,
+            };
+        }
+        let id = match self.inner.try_borrow_mut() {
+            Ok(mut inner) => {
+                let id = inner.next_id;
+                inner.next_id = inner.next_id.wrapping_add(1);
+                inner.listeners.push((id, Box::new(f)));
+                Some(id)
+            }
+            Err(_) => None,
+        };
+        AbortListener {
+            flag: self.clone(),
+            id,
+        }
+    }
+}
+
+/// Unregisters an [`AbortFlag::on_abort`] listener when dropped.
+pub struct AbortListener {
+    flag: AbortFlag,
+    id: Option<u64>,
+}
+
+impl fmt::Debug for AbortListener {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AbortListener")
+            .field("id", &self.id)
+            .finish()
+    }
+}
+
+impl Drop for AbortListener {
+    fn drop(&mut self) {
+        if let Some(id) = self.id {
+            if let Ok(mut inner) = self.flag.inner.try_borrow_mut() {
+                inner.listeners.retain(|(i, _)| *i != id);
+            }
+        }
+    }
+}
+
+/// The browser transport: `fetch` through gloo-net with an `AbortController` per request.
+///
+/// On other targets it exists so `Client` has a default, but every request fails with
+/// [`TransportError::Network`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FetchTransport;
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Transport for FetchTransport {
+    async fn send(&self, _req: HttpRequest) -> Result<HttpResponse, TransportError> {
+        Err(TransportError::Network(
+            "fetch is only available in a browser".to_owned(),
+        ))
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Transport for FetchTransport {
+    async fn send(&self, req: HttpRequest) -> Result<HttpResponse, TransportError> {
+        fetch::send(req).await
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod fetch {
+    use std::future::{Future, poll_fn};
+    use std::pin::pin;
+    use std::task::Poll;
+
+    use gloo_net::http::{Method as GMethod, RequestBuilder};
+    use gloo_timers::future::TimeoutFuture;
+
+    use super::{HttpRequest, HttpResponse, Method, TransportError};
+
+    pub(super) async fn send(req: HttpRequest) -> Result<HttpResponse, TransportError> {
+        if req.abort.as_ref().is_some_and(super::AbortFlag::is_aborted) {
+            return Err(TransportError::Aborted);
+        }
+        let controller = web_sys::AbortController::new()
+            .map_err(|_| TransportError::Network("cannot create an AbortController".to_owned()))?;
+        let signal = controller.signal();
+        let _listener = req.abort.as_ref().map(|flag| {
+            let c = controller.clone();
+            flag.on_abort(move || c.abort())
+        });
+
+        let method = match req.method {
+            Method::Get => GMethod::GET,
+            Method::Post => GMethod::POST,
+        };
+        let mut builder = RequestBuilder::new(&req.url)
+            .method(method)
+            .abort_signal(Some(&signal));
+        for (k, v) in &req.headers {
+            builder = builder.header(k, v);
+        }
+        let body = req.body.clone();
+        let exchange = async move {
+            let sent = match body {
+                Some(b) => builder.body(b).map_err(net_err)?.send().await,
+                None => builder.send().await,
+            };
+            let resp = sent.map_err(net_err)?;
+            let status = resp.status();
+            let hs = resp.headers();
+            let mut headers = Vec::new();
+            for name in ["retry-after", "content-type"] {
+                if let Some(v) = hs.get(name) {
+                    headers.push((name.to_owned(), v));
+                }
+            }
+            let body = resp.text().await.map_err(net_err)?;
+            Ok::<_, TransportError>(HttpResponse {
+                status,
+                headers,
+                body,
+            })
+        };
+        let outcome = race(exchange, TimeoutFuture::new(req.timeout_ms)).await;
+        match outcome {
+            Some(Ok(resp)) => Ok(resp),
+            Some(Err(e)) => {
+                if req.abort.as_ref().is_some_and(super::AbortFlag::is_aborted) {
+                    Err(TransportError::Aborted)
+                } else {
+                    Err(e)
+                }
+            }
+            None => {
+                controller.abort();
+                Err(TransportError::Timeout)
+            }
+        }
+    }
+
+    fn net_err(e: gloo_net::Error) -> TransportError {
+        TransportError::Network(e.to_string())
+    }
+
+    /// Polls `work` and `timer`; `None` when the timer fires first.
+    async fn race<F: Future, G: Future>(work: F, timer: G) -> Option<F::Output> {
+        let mut work = pin!(work);
+        let mut timer = pin!(timer);
+        poll_fn(move |cx| {
+            if let Poll::Ready(v) = work.as_mut().poll(cx) {
+                return Poll::Ready(Some(v));
+            }
+            if timer.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(None);
+            }
+            Poll::Pending
+        })
+        .await
+    }
+}
