@@ -19,5 +19,6 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod embed;
+pub mod i18n;
 pub mod state;
 pub mod sync;

@@ -1,0 +1,36 @@
+# blinger-inbox — every command sets up what it needs first (scripts/setup.sh, idempotent).
+SHELL := bash
+.DEFAULT_GOAL := help
+.PHONY: help setup run test pkg bench app sandbox clean
+
+help:
+	@echo "make run    build, start the sandbox with demo data serving the app, print the URL"
+	@echo "make test   every test tier (fmt, clippy host+wasm32, native, Chrome, Firefox, e2e)"
+	@echo "make pkg    build the npm package into pkg/"
+	@echo "make bench  the side-by-side benchmark"
+
+setup:
+	@scripts/setup.sh
+
+run:
+	@scripts/setup.sh --no-browsers
+	@scripts/run.sh
+
+test:
+	@scripts/setup.sh
+	@scripts/test.sh
+
+pkg:
+	@scripts/setup.sh --no-browsers
+	@scripts/pkg.sh
+
+bench:
+	@scripts/setup.sh
+	@scripts/bench.sh
+
+app:
+	@scripts/build-app.sh
+
+clean:
+	cargo clean
+	rm -rf dist pkg

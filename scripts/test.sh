@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Every test tier, in order; fails if any tier fails or if a tier ran zero tests.
+#   1. cargo fmt --check
+#   2. cargo clippy -D warnings, host (workspace) and wasm32 (widget)
+#   3. native cargo test --workspace (api, sync, state logic, sandbox)
+#   4. wasm-bindgen-test browser tests in headless Chrome, then Firefox, against a sandbox
+#   5. the end-to-end suite (Playwright + Debian Chromium) against the sandbox serving the app
+# Set BI_SKIP_E2E=1 to skip tier 5 locally (CI never does).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR=never
+
+logdir=target/test-logs
+mkdir -p "$logdir"
+summary=()
+total=0
+
+tier() { printf '\n\033[1m=== %s ===\033[0m\n' "$*"; }
+
+# Sums the "N passed" of every libtest / wasm-bindgen-test result line in a log.
+count_passed() {
+  grep -Eo 'test result: ok\. [0-9]+ passed' "$1" | awk '{ s += $4 } END { print s + 0 }'
+}
+require_tests() { # name count
+  if [ "$2" -le 0 ]; then
+    echo "FAIL: the $1 tier ran zero tests" >&2
+    exit 1
+  fi
+  summary+=("$1: $2 passed")
+  total=$((total + $2))
+}
+
+tier "format"
+cargo fmt --all --check
+
+tier "clippy (host)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+tier "clippy (wasm32)"
+cargo clippy -p blinger-inbox --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+
+tier "native tests"
+cargo test --workspace --locked 2>&1 | tee "$logdir/native.log"
+require_tests "native" "$(count_passed "$logdir/native.log")"
+
+# --- browser tests against a sandbox ---------------------------------------------------------
+tier "sandbox for the browser tests"
+cargo build -p blinger-sandbox --locked
+sandbox_port=${BI_TEST_SANDBOX_PORT:-8791}
+page_addr=${BI_TEST_PAGE_ADDR:-127.0.0.1:8799}
+export BLINGER_SANDBOX_URL="http://127.0.0.1:$sandbox_port"
+export BLINGER_SANDBOX_TOKEN="browser-test-token"
+sandbox_log="$logdir/sandbox-browser.log"
+target/debug/blinger-sandbox --addr "127.0.0.1:$sandbox_port" --db :memory: --seed demo --faults \
+  --token "$BLINGER_SANDBOX_TOKEN" --cors-origin "http://$page_addr" >"$sandbox_log" 2>&1 &
+sandbox_pid=$!
+trap 'kill $sandbox_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  grep -q "listening on" "$sandbox_log" && break
+  kill -0 $sandbox_pid 2>/dev/null || { cat "$sandbox_log"; echo "FAIL: sandbox did not start" >&2; exit 1; }
+  sleep 0.1
+done
+grep -q "listening on" "$sandbox_log" || { cat "$sandbox_log"; echo "FAIL: sandbox did not start" >&2; exit 1; }
+
+export WASM_BINDGEN_TEST_ADDRESS="$page_addr"
+export WASM_BINDGEN_TEST_TIMEOUT=120
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+for browser in chrome firefox; do
+  tier "browser tests ($browser)"
+  if [ "$browser" = chrome ]; then
+    env -u GECKODRIVER CHROMEDRIVER="$(command -v chromedriver)" \
+      cargo test -p blinger-inbox --target wasm32-unknown-unknown --tests --locked 2>&1 | tee "$logdir/$browser.log"
+  else
+    env -u CHROMEDRIVER GECKODRIVER="$(command -v geckodriver)" \
+      cargo test -p blinger-inbox --target wasm32-unknown-unknown --tests --locked 2>&1 | tee "$logdir/$browser.log"
+  fi
+  require_tests "$browser" "$(count_passed "$logdir/$browser.log")"
+done
+kill $sandbox_pid 2>/dev/null || true
+trap - EXIT
+
+# --- end to end -------------------------------------------------------------------------------------
+if [ "${BI_SKIP_E2E:-0}" = 1 ] && [ "${CI:-}" != true ]; then
+  summary+=("e2e: skipped (BI_SKIP_E2E=1)")
+else
+  tier "end-to-end (Playwright + Chromium)"
+  scripts/build-app.sh
+  cargo build -p blinger-sandbox --release --locked
+  (cd e2e && npx playwright test --reporter=list) 2>&1 | tee "$logdir/e2e.log"
+  e2e_passed=$(grep -Eo '^ *[0-9]+ passed' "$logdir/e2e.log" | tail -1 | awk '{ print $1 }')
+  if grep -Eq '^ *[0-9]+ failed' "$logdir/e2e.log"; then
+    echo "FAIL: end-to-end failures" >&2
+    exit 1
+  fi
+  require_tests "e2e" "${e2e_passed:-0}"
+fi
+
+tier "summary"
+printf '  %s\n' "${summary[@]}"
+echo "tests: $total passed, 0 failed"
