@@ -1,1 +1,130 @@
-fn main() {}
+//! `blinger-sandbox` command line: parses flags (each mirrored by a `BLINGER_SANDBOX_*` variable),
+//! starts the server, prints the URL and token, and stops cleanly on SIGINT/SIGTERM.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use blinger_sandbox::{Config, SeedMode};
+use clap::Parser;
+
+/// A local server that behaves like Blinger's conversations API.
+#[derive(Debug, Parser)]
+#[command(name = "blinger-sandbox", version, about)]
+struct Cli {
+    /// Address to listen on (port 0 = any free port; the real one is printed).
+    #[arg(long, env = "BLINGER_SANDBOX_ADDR", default_value = "127.0.0.1:8787")]
+    addr: SocketAddr,
+    /// SQLite database file, or `:memory:`.
+    #[arg(
+        long,
+        env = "BLINGER_SANDBOX_DB",
+        default_value = "./blinger-sandbox.sqlite"
+    )]
+    db: String,
+    /// The account token clients must send in `Authentication`.
+    #[arg(long, env = "BLINGER_SANDBOX_TOKEN", default_value = blinger_sandbox::DEFAULT_TOKEN)]
+    token: String,
+    /// What a fresh database gets: demo (default) or empty. A non-empty database is never re-seeded.
+    #[arg(long, env = "BLINGER_SANDBOX_SEED")]
+    seed: Option<SeedMode>,
+    /// A simulated client writes in every SECONDS.
+    #[arg(long, env = "BLINGER_SANDBOX_SIMULATE", value_name = "SECONDS")]
+    simulate: Option<f64>,
+    /// Enables the loopback-only fault-injection endpoints /sandbox/faults and /sandbox/requests.
+    #[arg(long, env = "BLINGER_SANDBOX_FAULTS")]
+    faults: bool,
+    /// Serves this built app directory at /.
+    #[arg(
+        long = "static",
+        alias = "static-dir",
+        env = "BLINGER_SANDBOX_STATIC",
+        value_name = "DIR"
+    )]
+    static_dir: Option<PathBuf>,
+    /// POSTs Blinger-shaped webhooks here.
+    #[arg(long, env = "BLINGER_SANDBOX_WEBHOOK_URL", value_name = "URL")]
+    webhook_url: Option<String>,
+    /// Allows this exact origin through CORS (repeatable; the variable takes a comma-separated list).
+    #[arg(
+        long = "cors-origin",
+        env = "BLINGER_SANDBOX_CORS_ORIGIN",
+        value_name = "ORIGIN",
+        value_delimiter = ','
+    )]
+    cors_origins: Vec<String>,
+    /// Serves /proxy/api/... and /proxy/sandbox/conversations/... adding the token server-side.
+    #[arg(long, env = "BLINGER_SANDBOX_PROXY")]
+    proxy: bool,
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let simulate = match cli.simulate {
+        Some(secs) if secs.is_finite() && secs > 0.0 => Some(Duration::from_secs_f64(secs)),
+        Some(_) => {
+            eprintln!("blinger-sandbox: --simulate must be a positive number of seconds");
+            return ExitCode::from(2);
+        }
+        None => None,
+    };
+    let config = Config {
+        addr: cli.addr,
+        db: cli.db,
+        token: cli.token,
+        seed: cli.seed,
+        simulate,
+        faults: cli.faults,
+        static_dir: cli.static_dir,
+        webhook_url: cli.webhook_url,
+        cors_origins: cli.cors_origins,
+        proxy: cli.proxy,
+        ..Config::default()
+    };
+    let token = config.token.clone();
+    let server = match blinger_sandbox::start(config).await {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("blinger-sandbox: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "blinger-sandbox listening on {} (started in {} ms{})",
+        server.url(),
+        server.startup.as_millis(),
+        if server.seeded {
+            ", database seeded"
+        } else {
+            ""
+        }
+    );
+    println!("token: {token}");
+    wait_for_signal().await;
+    println!("blinger-sandbox shutting down");
+    server.shutdown().await;
+    ExitCode::SUCCESS
+}
