@@ -1,0 +1,173 @@
+//! Shared helpers: start the sandbox in-process on an ephemeral port and talk to it.
+// Test-support code: a failed unwrap here is a failed test, which is what we want.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+use std::path::PathBuf;
+
+use blinger_sandbox::{Config, RunningServer, SeedMode};
+use serde_json::Value;
+
+pub const TOKEN: &str = "demo-token";
+
+/// A running sandbox and an HTTP client for it.
+pub struct Sandbox {
+    pub server: RunningServer,
+    pub http: reqwest::Client,
+    pub url: String,
+}
+
+impl Sandbox {
+    pub async fn start(seed: SeedMode) -> Self {
+        Self::with(Config::for_tests(seed)).await
+    }
+
+    pub async fn with(config: Config) -> Self {
+        let server = blinger_sandbox::start(config)
+            .await
+            .expect("sandbox starts");
+        let url = server.url();
+        Self {
+            server,
+            http: reqwest::Client::new(),
+            url,
+        }
+    }
+
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{}", self.url, path)
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let resp = self
+            .http
+            .get(self.at(path))
+            .header("Authentication", TOKEN)
+            .send()
+            .await
+            .unwrap();
+        decode(resp).await
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
+        let resp = self
+            .http
+            .post(self.at(path))
+            .header("Authentication", TOKEN)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        decode(resp).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: Value) -> (u16, Value) {
+        let resp = self
+            .http
+            .post(self.at(path))
+            .header("Authentication", TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        decode(resp).await
+    }
+
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> (u16, Value) {
+        let resp = self
+            .http
+            .post(self.at(path))
+            .header("Authentication", TOKEN)
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        decode(resp).await
+    }
+
+    pub async fn post_multipart(&self, path: &str, fields: &[(&str, &[u8])]) -> (u16, Value) {
+        let (ct, body) = multipart(fields);
+        self.post_raw(path, &ct, body).await
+    }
+
+    /// A client writes in; returns the conversation.
+    pub async fn customer(&self, body: Value) -> Value {
+        let (status, v) = self.post_json("/sandbox/customer-message", body).await;
+        assert_eq!(status, 200, "{v}");
+        v["data"].clone()
+    }
+
+    /// A new unassigned conversation; returns its id.
+    pub async fn new_conversation(&self, text: &str) -> i64 {
+        self.customer(serde_json::json!({"text": text})).await["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    pub async fn conversation(&self, id: i64) -> Value {
+        let (status, v) = self
+            .get(&format!("/api/conversations/get?conversation_id={id}"))
+            .await;
+        assert_eq!(status, 200, "{v}");
+        v["data"].clone()
+    }
+
+    pub async fn list_ids(&self, path: &str) -> Vec<i64> {
+        let (status, v) = self.get(path).await;
+        assert_eq!(status, 200, "{v}");
+        v["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_i64().unwrap())
+            .collect()
+    }
+}
+
+/// Status and JSON body (Null when the body is not JSON).
+pub async fn decode(resp: reqwest::Response) -> (u16, Value) {
+    let status = resp.status().as_u16();
+    let bytes = resp.bytes().await.unwrap();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+/// A multipart/form-data body built by hand (so tests can put any bytes in it).
+pub fn multipart(fields: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----blingerSandboxBoundary7MA4YWxk";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(value);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A documented fixture (the vendored copy; `fixtures_match_shared` keeps it honest).
+pub fn fixture(name: &str) -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap()
+}
+
+/// A fresh temporary directory.
+pub fn temp_dir(tag: &str) -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let dir = std::env::temp_dir().join(format!(
+        "blinger-sandbox-{tag}-{}-{nanos}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
