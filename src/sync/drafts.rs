@@ -1,0 +1,167 @@
+//! Drafts per conversation and composer mode, saved as the operator types (debounced).
+//!
+//! Pure: [`Drafts::set`] records an edit at `now`; [`Drafts::should_flush`] says when to write
+//! to storage (after `debounce_ms` of quiet, or at most every `max_wait_ms` while typing);
+//! [`Drafts::to_json`] / [`Drafts::from_json`] are what gets stored. An empty draft is deleted.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::outbox::SendKind;
+use crate::api::ConversationId;
+
+/// Quiet time before a save (ms).
+pub const DEFAULT_DEBOUNCE_MS: u64 = 400;
+/// Longest time an edit stays unsaved while the operator keeps typing (ms).
+pub const DEFAULT_MAX_WAIT_MS: u64 = 2_000;
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    conversation: ConversationId,
+    mode: SendKind,
+    text: String,
+}
+
+/// All drafts of one widget.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Drafts {
+    map: BTreeMap<(ConversationId, SendKind), String>,
+    first_dirty_at: Option<u64>,
+    last_edit_at: Option<u64>,
+    debounce_ms: u64,
+    max_wait_ms: u64,
+}
+
+impl Default for Drafts {
+    fn default() -> Self {
+        Self::new(DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS)
+    }
+}
+
+impl Drafts {
+    /// Empty drafts with the given debounce.
+    #[must_use]
+    pub fn new(debounce_ms: u64, max_wait_ms: u64) -> Self {
+        Self {
+            map: BTreeMap::new(),
+            first_dirty_at: None,
+            last_edit_at: None,
+            debounce_ms,
+            max_wait_ms: max_wait_ms.max(debounce_ms),
+        }
+    }
+
+    /// The draft text (empty when none).
+    #[must_use]
+    pub fn get(&self, conversation: ConversationId, mode: SendKind) -> &str {
+        self.map
+            .get(&(conversation, mode))
+            .map_or("", String::as_str)
+    }
+
+    /// `true` when the conversation has a draft in any mode (the row's draft marker).
+    #[must_use]
+    pub fn has_draft(&self, conversation: ConversationId) -> bool {
+        self.map.keys().any(|(c, _)| *c == conversation)
+    }
+
+    /// Records an edit. A blank text deletes the draft.
+    pub fn set(&mut self, conversation: ConversationId, mode: SendKind, text: &str, now: u64) {
+        let key = (conversation, mode);
+        let changed = if text.trim().is_empty() {
+            self.map.remove(&key).is_some()
+        } else if self.map.get(&key).map(String::as_str) == Some(text) {
+            false
+        } else {
+            self.map.insert(key, text.to_owned());
+            true
+        };
+        if changed {
+            self.first_dirty_at.get_or_insert(now);
+            self.last_edit_at = Some(now);
+        }
+    }
+
+    /// Deletes a draft (after its send was queued).
+    pub fn clear(&mut self, conversation: ConversationId, mode: SendKind, now: u64) {
+        self.set(conversation, mode, "", now);
+    }
+
+    /// `true` when there are unsaved edits.
+    #[must_use]
+    pub fn is_dirty(&self) -> bool {
+        self.first_dirty_at.is_some()
+    }
+
+    /// `true` when unsaved edits should be written now.
+    #[must_use]
+    pub fn should_flush(&self, now: u64) -> bool {
+        match (self.first_dirty_at, self.last_edit_at) {
+            (Some(first), Some(last)) => {
+                now.saturating_sub(last) >= self.debounce_ms
+                    || now.saturating_sub(first) >= self.max_wait_ms
+            }
+            _ => false,
+        }
+    }
+
+    /// When a flush will be due, if anything is unsaved.
+    #[must_use]
+    pub fn flush_due_at(&self) -> Option<u64> {
+        match (self.first_dirty_at, self.last_edit_at) {
+            (Some(first), Some(last)) => {
+                Some((last + self.debounce_ms).min(first + self.max_wait_ms))
+            }
+            _ => None,
+        }
+    }
+
+    /// Marks everything saved (call after writing [`to_json`](Self::to_json)).
+    pub fn mark_flushed(&mut self) {
+        self.first_dirty_at = None;
+        self.last_edit_at = None;
+    }
+
+    /// The stored form.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        let entries: Vec<Entry> = self
+            .map
+            .iter()
+            .map(|((conversation, mode), text)| Entry {
+                conversation: *conversation,
+                mode: *mode,
+                text: text.clone(),
+            })
+            .collect();
+        serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_owned())
+    }
+
+    /// Reads the stored form; unreadable input gives empty drafts (never an error the operator
+    /// can do anything about).
+    #[must_use]
+    pub fn from_json(json: &str, debounce_ms: u64, max_wait_ms: u64) -> Self {
+        let mut drafts = Self::new(debounce_ms, max_wait_ms);
+        if let Ok(entries) = serde_json::from_str::<Vec<Entry>>(json) {
+            for e in entries {
+                if !e.text.trim().is_empty() {
+                    drafts.map.insert((e.conversation, e.mode), e.text);
+                }
+            }
+        }
+        drafts
+    }
+
+    /// Number of drafts.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// `true` when there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}

@@ -1,0 +1,416 @@
+//! The outbox: what the operator sent, and whether it got there.
+//!
+//! ```text
+//! Queued ──begin──▶ Sending ──ok──────────────────────────────▶ Sent
+//!                      │ ──definite rejection (4xx)───────────▶ Failed{server's message}
+//!                      └──unknown (timeout, 5xx, network…)──▶ NeedsReconcile
+//! NeedsReconcile ──get: last_message matches, date not older──▶ Sent
+//!                └─get: no match / get failed───────────────▶ Unconfirmed
+//! Failed | Unconfirmed ──retry (the operator only)──▶ Queued     any ──discard──▶ (gone)
+//! ```
+//!
+//! The API has no idempotency key, so nothing is ever resent automatically. Per conversation,
+//! items go out in order: a later item waits while an earlier one is sending or reconciling.
+//! The whole outbox is `serde`-serialisable so it survives a reload; [`Outbox::restored`] turns
+//! items that were in flight at unload into `NeedsReconcile`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::{ApiError, Conversation, ConversationId};
+
+/// How far the server clock may be behind the send's start when no prior `last_message_date`
+/// was observed (seconds).
+pub const CLOCK_SKEW_SECS: i64 = 30;
+
+/// What a composer sends: a reply, a file by URL, or an internal note. Also the composer mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum SendKind {
+    /// A text reply to the client.
+    Reply,
+    /// A file, by `http(s)` URL.
+    File,
+    /// An internal note.
+    Note,
+}
+
+impl SendKind {
+    /// The `data-kind` test-hook value of the timeline entry (`message` / `file` / `note`).
+    #[must_use]
+    pub const fn timeline_kind(self) -> &'static str {
+        match self {
+            Self::Reply => "message",
+            Self::File => "file",
+            Self::Note => "note",
+        }
+    }
+}
+
+/// A local id of an outbox item, unique within one outbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct LocalId(pub u64);
+
+impl std::fmt::Display for LocalId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "local-{}", self.0)
+    }
+}
+
+/// Where an item is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SendState {
+    /// Waiting to go out.
+    Queued,
+    /// The request is in flight.
+    Sending,
+    /// The outcome is unknown; a `get` must decide.
+    NeedsReconcile {
+        /// Why (the error's user message).
+        reason: String,
+    },
+    /// The server has it.
+    Sent {
+        /// The server's `last_message_date` after the send, when known (Unix seconds).
+        server_time: Option<i64>,
+    },
+    /// The server refused it; the operator may retry or discard.
+    Failed {
+        /// The server's message, in user words.
+        message: String,
+    },
+    /// It may or may not have arrived; the operator may retry or discard.
+    Unconfirmed {
+        /// Why it is unknown.
+        reason: String,
+    },
+}
+
+impl SendState {
+    /// The `data-state` test-hook value: `sending` / `sent` / `failed` / `unconfirmed`.
+    #[must_use]
+    pub const fn hook(&self) -> &'static str {
+        match self {
+            Self::Queued | Self::Sending | Self::NeedsReconcile { .. } => "sending",
+            Self::Sent { .. } => "sent",
+            Self::Failed { .. } => "failed",
+            Self::Unconfirmed { .. } => "unconfirmed",
+        }
+    }
+
+    /// `true` for `Sent`.
+    #[must_use]
+    pub const fn is_sent(&self) -> bool {
+        matches!(self, Self::Sent { .. })
+    }
+
+    /// `true` while the widget is still working on it (queued, sending, reconciling).
+    #[must_use]
+    pub const fn is_in_progress(&self) -> bool {
+        matches!(
+            self,
+            Self::Queued | Self::Sending | Self::NeedsReconcile { .. }
+        )
+    }
+
+    /// `true` when the operator must act (retry or discard).
+    #[must_use]
+    pub const fn needs_operator(&self) -> bool {
+        matches!(self, Self::Failed { .. } | Self::Unconfirmed { .. })
+    }
+}
+
+/// One thing the operator sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxItem {
+    /// Local id.
+    pub local_id: LocalId,
+    /// The conversation.
+    pub conversation: ConversationId,
+    /// Reply, file or note.
+    pub kind: SendKind,
+    /// The text (the URL for a file).
+    pub text: String,
+    /// Where it is.
+    pub state: SendState,
+    /// When the operator pressed send (Unix ms, `Date.now()`).
+    pub created_at: u64,
+    /// When the last attempt started (Unix ms, `Date.now()`: compared with server seconds).
+    pub started_at: Option<u64>,
+    /// The conversation's `last_message_date` seen before the last attempt.
+    pub baseline_date: Option<i64>,
+    /// The conversation's `last_message` seen before the last attempt.
+    pub baseline_text: Option<String>,
+}
+
+/// A request to make: the caller calls the matching client function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SendJob {
+    /// The item.
+    pub local_id: LocalId,
+    /// The conversation.
+    pub conversation: ConversationId,
+    /// `send_message`, `send_file_message` or `send_note`.
+    pub kind: SendKind,
+    /// The text or URL.
+    pub text: String,
+}
+
+/// The outbox of one widget.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outbox {
+    items: Vec<OutboxItem>,
+    next_id: u64,
+}
+
+impl Outbox {
+    /// An empty outbox.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A deserialised outbox after a reload: items that were sending become `NeedsReconcile`
+    /// (they may have gone out), and ids stay unique.
+    #[must_use]
+    pub fn restored(mut self) -> Self {
+        let max = self.items.iter().map(|i| i.local_id.0).max().unwrap_or(0);
+        self.next_id = self.next_id.max(max);
+        for item in &mut self.items {
+            if item.state == SendState::Sending {
+                item.state = SendState::NeedsReconcile {
+                    reason: "The page was reloaded while sending.".to_owned(),
+                };
+            }
+        }
+        self
+    }
+
+    /// All items, oldest first.
+    #[must_use]
+    pub fn items(&self) -> &[OutboxItem] {
+        &self.items
+    }
+
+    /// One item.
+    #[must_use]
+    pub fn item(&self, id: LocalId) -> Option<&OutboxItem> {
+        self.items.iter().find(|i| i.local_id == id)
+    }
+
+    fn item_mut(&mut self, id: LocalId) -> Option<&mut OutboxItem> {
+        self.items.iter_mut().find(|i| i.local_id == id)
+    }
+
+    /// A conversation's items, oldest first.
+    pub fn for_conversation(&self, id: ConversationId) -> impl Iterator<Item = &OutboxItem> {
+        self.items.iter().filter(move |i| i.conversation == id)
+    }
+
+    /// Queues a send. Nothing typed is lost: the item stays until sent-and-seen or discarded.
+    pub fn enqueue(
+        &mut self,
+        conversation: ConversationId,
+        kind: SendKind,
+        text: impl Into<String>,
+        now_ms: u64,
+    ) -> LocalId {
+        self.next_id += 1;
+        let local_id = LocalId(self.next_id);
+        self.items.push(OutboxItem {
+            local_id,
+            conversation,
+            kind,
+            text: text.into(),
+            state: SendState::Queued,
+            created_at: now_ms,
+            started_at: None,
+            baseline_date: None,
+            baseline_text: None,
+        });
+        local_id
+    }
+
+    /// Items that may start now: per conversation, the first queued item when no earlier item
+    /// of that conversation is sending or reconciling.
+    #[must_use]
+    pub fn ready(&self) -> Vec<LocalId> {
+        let mut busy: Vec<ConversationId> = Vec::new();
+        let mut out = Vec::new();
+        for item in &self.items {
+            if busy.contains(&item.conversation) {
+                continue;
+            }
+            match item.state {
+                SendState::Sending | SendState::NeedsReconcile { .. } => {
+                    busy.push(item.conversation);
+                }
+                SendState::Queued => {
+                    out.push(item.local_id);
+                    busy.push(item.conversation);
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Queued → Sending. `seen` is the conversation as last observed (its `last_message` and
+    /// `last_message_date` are the baseline for a later reconcile). `None` when the item is not
+    /// queued or must wait for an earlier one.
+    pub fn begin(
+        &mut self,
+        id: LocalId,
+        seen: Option<&Conversation>,
+        now_ms: u64,
+    ) -> Option<SendJob> {
+        if !self.ready().contains(&id) {
+            return None;
+        }
+        let item = self.item_mut(id)?;
+        item.state = SendState::Sending;
+        item.started_at = Some(now_ms);
+        item.baseline_date = seen.and_then(|c| c.last_message_date);
+        item.baseline_text = seen.and_then(|c| c.last_message.clone());
+        Some(SendJob {
+            local_id: item.local_id,
+            conversation: item.conversation,
+            kind: item.kind,
+            text: item.text.clone(),
+        })
+    }
+
+    /// Sending → Sent (the server answered with the conversation).
+    pub fn on_success(&mut self, id: LocalId, conversation: &Conversation) {
+        if let Some(item) = self.item_mut(id) {
+            if item.state == SendState::Sending {
+                item.state = SendState::Sent {
+                    server_time: conversation.last_message_date,
+                };
+            }
+        }
+    }
+
+    /// Sending → Failed (definite rejection) or NeedsReconcile (unknown outcome).
+    pub fn on_error(&mut self, id: LocalId, error: &ApiError) {
+        if let Some(item) = self.item_mut(id) {
+            if item.state != SendState::Sending {
+                return;
+            }
+            item.state = if error.is_definite_rejection() {
+                SendState::Failed {
+                    message: error.user_message(),
+                }
+            } else {
+                SendState::NeedsReconcile {
+                    reason: error.user_message(),
+                }
+            };
+        }
+    }
+
+    /// Items waiting for a `get` of their conversation.
+    #[must_use]
+    pub fn needs_reconcile(&self) -> Vec<(LocalId, ConversationId)> {
+        self.items
+            .iter()
+            .filter(|i| matches!(i.state, SendState::NeedsReconcile { .. }))
+            .map(|i| (i.local_id, i.conversation))
+            .collect()
+    }
+
+    /// NeedsReconcile → Sent when `conversation` (from `get`) shows this send as its last
+    /// message, else Unconfirmed. Returns the new state.
+    pub fn reconcile(&mut self, id: LocalId, conversation: &Conversation) -> Option<SendState> {
+        let item = self.item_mut(id)?;
+        if !matches!(item.state, SendState::NeedsReconcile { .. }) {
+            return Some(item.state.clone());
+        }
+        item.state = if shows_send(item, conversation) {
+            SendState::Sent {
+                server_time: conversation.last_message_date,
+            }
+        } else {
+            SendState::Unconfirmed {
+                reason: "The server did not confirm this message. It may not have been delivered."
+                    .to_owned(),
+            }
+        };
+        Some(item.state.clone())
+    }
+
+    /// NeedsReconcile → Unconfirmed when the `get` itself failed.
+    pub fn reconcile_failed(&mut self, id: LocalId, error: &ApiError) {
+        if let Some(item) = self.item_mut(id) {
+            if matches!(item.state, SendState::NeedsReconcile { .. }) {
+                item.state = SendState::Unconfirmed {
+                    reason: format!("Delivery could not be checked: {}", error.user_message()),
+                };
+            }
+        }
+    }
+
+    /// Failed/Unconfirmed → Queued, moved to the end of the queue (the operator's Retry).
+    /// Returns `false` for items in any other state.
+    pub fn retry(&mut self, id: LocalId) -> bool {
+        let Some(pos) = self.items.iter().position(|i| i.local_id == id) else {
+            return false;
+        };
+        if !self
+            .items
+            .get(pos)
+            .is_some_and(|i| i.state.needs_operator())
+        {
+            return false;
+        }
+        let mut item = self.items.remove(pos);
+        item.state = SendState::Queued;
+        item.started_at = None;
+        self.items.push(item);
+        true
+    }
+
+    /// Removes an item (the operator's Discard, or a sent item now shown by history).
+    /// Refuses an item that is in flight.
+    pub fn discard(&mut self, id: LocalId) -> Option<OutboxItem> {
+        let pos = self.items.iter().position(|i| i.local_id == id)?;
+        if self
+            .items
+            .get(pos)
+            .is_some_and(|i| i.state == SendState::Sending)
+        {
+            return None;
+        }
+        Some(self.items.remove(pos))
+    }
+
+    /// Drops sent items older than `max_age_ms` (keeps the persisted outbox small).
+    pub fn prune_sent(&mut self, now_ms: u64, max_age_ms: u64) {
+        self.items
+            .retain(|i| !(i.state.is_sent() && now_ms.saturating_sub(i.created_at) > max_age_ms));
+    }
+}
+
+/// `true` when `c.last_message` is this item's text (URL for files) and its date is not older
+/// than the send (compared with the date observed before sending when there was one).
+fn shows_send(item: &OutboxItem, c: &Conversation) -> bool {
+    let Some(last) = c.last_message.as_deref() else {
+        return false;
+    };
+    if last.trim() != item.text.trim() {
+        return false;
+    }
+    let Some(date) = c.last_message_date else {
+        return false;
+    };
+    match item.baseline_date {
+        Some(base) => {
+            date > base
+                || (date == base
+                    && item.baseline_text.as_deref().map(str::trim) != Some(item.text.trim()))
+        }
+        None => {
+            let started_secs = item.started_at.map_or(0, |ms| (ms / 1000) as i64);
+            date >= started_secs - CLOCK_SKEW_SECS
+        }
+    }
+}
