@@ -2,6 +2,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::json;
@@ -258,9 +259,10 @@ pub async fn operators_groups(State(state): State<Shared>, head: ApiHead) -> Api
 pub async fn messages(
     State(state): State<Shared>,
     head: ApiHead,
-    Path(id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
 ) -> ApiResult {
     authorize(&state, &head.headers)?;
+    let id = path.map(|Path(id)| id).unwrap_or_default();
     let id: i64 = id
         .trim()
         .parse()

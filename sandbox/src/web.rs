@@ -1,10 +1,11 @@
 //! The HTTP surroundings of the API: CORS, security headers, the static app and the same-origin
 //! `/proxy` that adds the token server-side.
 
+use std::net::SocketAddr;
 use std::path::Path;
 
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
@@ -90,7 +91,7 @@ fn proxied(rest: &str) -> bool {
 }
 
 /// `/proxy/<rest>`: handled like `/<rest>` with the server's token, same-origin only.
-pub async fn proxy(State(state): State<ProxyState>, mut req: Request) -> Response {
+pub async fn proxy(State(state): State<ProxyState>, req: Request) -> Response {
     let rest = req
         .uri()
         .path()
@@ -114,12 +115,22 @@ pub async fn proxy(State(state): State<ProxyState>, mut req: Request) -> Respons
     let Ok(uri) = target.parse::<Uri>() else {
         return ApiError::NotFound.into_response();
     };
-    *req.uri_mut() = uri;
-    req.headers_mut().insert(
+    // A fresh request: the outer router's extensions (its path parameters) must not leak into
+    // the inner routing; only the peer address travels along.
+    let connect = req.extensions().get::<ConnectInfo<SocketAddr>>().copied();
+    let (parts, body) = req.into_parts();
+    let mut forwarded = Request::new(body);
+    *forwarded.method_mut() = parts.method;
+    *forwarded.uri_mut() = uri;
+    *forwarded.headers_mut() = parts.headers;
+    forwarded.headers_mut().insert(
         HeaderName::from_static("authentication"),
         state.token.clone(),
     );
-    match state.inner.oneshot(req).await {
+    if let Some(connect) = connect {
+        forwarded.extensions_mut().insert(connect);
+    }
+    match state.inner.oneshot(forwarded).await {
         Ok(response) => response,
         Err(never) => match never {},
     }

@@ -1,6 +1,12 @@
 //! Shared helpers: start the sandbox in-process on an ephemeral port and talk to it.
 // Test-support code: a failed unwrap here is a failed test, which is what we want.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::path::PathBuf;
 
