@@ -112,17 +112,18 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Scripts wait for this exact line: the URL alone after the prefix.
+    println!("blinger-sandbox listening on {}", server.url());
+    println!("token: {token}");
     println!(
-        "blinger-sandbox listening on {} (started in {} ms{})",
-        server.url(),
+        "started in {} ms{}",
         server.startup.as_millis(),
         if server.seeded {
-            ", database seeded"
+            " (database seeded)"
         } else {
             ""
         }
     );
-    println!("token: {token}");
     wait_for_signal().await;
     println!("blinger-sandbox shutting down");
     server.shutdown().await;

@@ -844,3 +844,61 @@ async fn simulate_makes_clients_write() {
     assert!(!body["data"].as_array().unwrap().is_empty());
     sb.server.shutdown().await;
 }
+
+#[test]
+fn the_binary_prints_its_url_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_blinger-sandbox"))
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--db",
+            ":memory:",
+            "--seed",
+            "demo",
+            "--token",
+            "bin-token",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let elapsed = started.elapsed();
+    let url = first
+        .strip_prefix("blinger-sandbox listening on ")
+        .unwrap()
+        .to_owned();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
+        "{first}"
+    );
+    assert_eq!(lines.next().unwrap().unwrap(), "token: bin-token");
+    assert!(
+        elapsed < Duration::from_secs(1),
+        "--seed demo took {elapsed:?} to listen"
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let status = rt.block_on(async {
+        let resp = reqwest::Client::new()
+            .get(format!("{url}/api/conversations/unassigned"))
+            .header("Authentication", "bin-token")
+            .send()
+            .await
+            .unwrap();
+        resp.status().as_u16()
+    });
+    assert_eq!(status, 200);
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l.contains("shutting down")), "{rest:?}");
+    assert!(rest.iter().all(|l| !l.contains("bin-token")), "{rest:?}");
+}
