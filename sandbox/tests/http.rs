@@ -440,6 +440,7 @@ async fn arm(sb: &Sandbox, fault: Value) {
 async fn faults_of_every_kind() {
     let mut cfg = config(SeedMode::Empty);
     cfg.faults = true;
+    cfg.proxy = true;
     let sb = Sandbox::with(cfg).await;
     let path = "/api/conversations/unassigned";
 
@@ -636,6 +637,32 @@ async fn faults_of_every_kind() {
         counts["data"],
         json!({"/api/conversations/unread": 3, "/api/conversations/get": 1})
     );
+    // through the proxy: counted and faulted under the canonical path
+    arm(&sb, json!({"path": "/api/operators/groups", "status": 503})).await;
+    let resp = sb
+        .http
+        .get(sb.at("/proxy/api/operators/groups"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 503);
+    let resp = sb
+        .http
+        .get(sb.at("/proxy/api/conversations/unread"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let (_, counts) = decode(
+        sb.http
+            .get(sb.at("/sandbox/requests"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(counts["data"]["/api/conversations/unread"], 4);
+    assert_eq!(counts["data"]["/api/operators/groups"], 1);
     sb.server.shutdown().await;
 }
 
