@@ -98,9 +98,9 @@ impl Drop for AbortScope {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
 impl Client<FetchTransport> {
-    /// A browser client over `fetch`.
+    /// A browser client over `fetch` (outside a browser every request fails with
+    /// [`ApiError::Network`]).
     ///
     /// # Errors
     /// [`ConfigError`] when the configuration cannot work.

@@ -773,3 +773,21 @@ pub fn decode_all(resp: &HttpResponse) {
     let _ = decode_groups(resp);
     let _ = decode_history(resp);
 }
+
+/// The fuzz target's framing of raw bytes as a response: the first byte picks the HTTP status
+/// (`b'0'..` → 200, 400, 401, 403, 404, 429, 500, 503, cycling), the rest is the body (lossy
+/// UTF-8). Shared with the corpus replay test so both read seed files the same way.
+#[must_use]
+pub fn fuzz_input(bytes: &[u8]) -> (u16, String) {
+    const STATUSES: [u16; 8] = [200, 400, 401, 403, 404, 429, 500, 503];
+    match bytes.split_first() {
+        Some((first, rest)) => {
+            let status = STATUSES
+                .get(usize::from(*first % 8))
+                .copied()
+                .unwrap_or(200);
+            (status, String::from_utf8_lossy(rest).into_owned())
+        }
+        None => (200, String::new()),
+    }
+}

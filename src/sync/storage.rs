@@ -195,13 +195,15 @@ impl Persisted {
         Self::new(None, namespace)
     }
 
-    /// `localStorage` when it opens, memory otherwise.
-    #[cfg(target_arch = "wasm32")]
+    /// `localStorage` when it opens, memory otherwise (always memory outside a browser).
     #[must_use]
     pub fn browser(namespace: String) -> Self {
+        #[cfg(target_arch = "wasm32")]
         let primary = LocalStorage::open()
             .ok()
             .map(|s| Box::new(s) as Box<dyn KvStorage>);
+        #[cfg(not(target_arch = "wasm32"))]
+        let primary: Option<Box<dyn KvStorage>> = None;
         Self::new(primary, namespace)
     }
 
