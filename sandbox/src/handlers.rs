@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
 use serde_json::json;
 
 use crate::assumptions;
@@ -313,7 +314,11 @@ pub fn simulate_once(state: &AppState) -> Result<(), ActionError> {
             .pick(crate::seed::CLIENT_TEXTS)
             .copied()
             .unwrap_or("Hello?");
-        let name = format!("Simulated client {}", rng.below(10_000));
+        let name = rng
+            .pick(crate::seed::CLIENT_NAMES)
+            .copied()
+            .unwrap_or("Simulated client")
+            .to_owned();
         let application = rng
             .pick(crate::seed::APPLICATIONS)
             .copied()
@@ -362,5 +367,3 @@ pub async fn root_hint() -> axum::response::Response {
     )
         .into_response()
 }
-
-use axum::response::IntoResponse;

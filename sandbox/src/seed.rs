@@ -141,7 +141,7 @@ fn seed_account(tx: &Transaction<'_>, rng: &mut Rng, now: i64) -> Result<(), Act
 }
 
 /// Client names: plain, emoji, RTL, Cyrillic, CJK, very long, markup-looking.
-const CLIENT_NAMES: &[&str] = &[
+pub const CLIENT_NAMES: &[&str] = &[
     "Maria Garcia",
     "Иван Смирнов",
     "محمد الأحمد",

@@ -18,18 +18,6 @@ use blinger_sandbox::{BulkSpec, SeedMode};
 use common::{Sandbox, fixture};
 use serde_json::{Value, json};
 
-const POST_ENDPOINTS: &[&str] = &[
-    "/api/conversations/start",
-    "/api/conversations/close",
-    "/api/conversations/unassign",
-    "/api/conversations/assign-operator",
-    "/api/conversations/assign-group",
-    "/api/conversations/send-message",
-    "/api/conversations/send-file-message",
-    "/api/conversations/send-note",
-    "/sandbox/customer-message",
-];
-
 const GET_ENDPOINTS: &[&str] = &[
     "/api/conversations/unassigned",
     "/api/conversations/unread",
@@ -131,7 +119,7 @@ async fn start_response_has_exactly_the_fixture_fields() {
 async fn documented_errors_match_the_fixtures() {
     let sb = Sandbox::start(SeedMode::Empty).await;
     let empty_token = fixture("error-401-empty-token.json");
-    for path in POST_ENDPOINTS {
+    for path in common::TOKEN_POSTS {
         let resp = sb
             .http
             .post(sb.at(path))

@@ -15,18 +15,12 @@ use blinger_sandbox::{Config, SeedMode};
 use common::{Sandbox, TOKEN};
 use serde_json::{Value, json};
 
-const POSTS: &[&str] = &[
-    "/api/conversations/start",
-    "/api/conversations/close",
-    "/api/conversations/unassign",
-    "/api/conversations/assign-operator",
-    "/api/conversations/assign-group",
-    "/api/conversations/send-message",
-    "/api/conversations/send-file-message",
-    "/api/conversations/send-note",
-    "/sandbox/customer-message",
-    "/sandbox/faults",
-];
+/// Every POST endpoint, the fault control one included.
+fn posts() -> Vec<&'static str> {
+    let mut all = common::TOKEN_POSTS.to_vec();
+    all.push("/sandbox/faults");
+    all
+}
 
 const GETS: &[&str] = &[
     "/api/conversations/unassigned",
@@ -251,9 +245,9 @@ async fn random_malformed_requests_never_get_a_5xx() {
     let mut rng = Rng::seeded(0xB11_6E5);
     let mut seen = std::collections::BTreeSet::new();
     for round in 0..50 {
-        for path in POSTS {
+        for path in posts() {
             let (ct, body) = random_body(&mut rng);
-            let auth = *path == "/sandbox/faults" || !rng.chance(5);
+            let auth = path == "/sandbox/faults" || !rng.chance(5);
             let (status, bytes) =
                 send(&sb, reqwest::Method::POST, path, ct.as_deref(), body, auth).await;
             assert_envelope(&format!("round {round} POST {path} {ct:?}"), status, &bytes);
@@ -275,7 +269,7 @@ async fn random_malformed_requests_never_get_a_5xx() {
             assert_envelope(&format!("GET {full}"), status, &bytes);
         }
         // the proxy gets the same treatment
-        let path = rng.pick(POSTS).unwrap();
+        let path = *rng.pick(&posts()).unwrap();
         let (ct, body) = random_body(&mut rng);
         let (status, bytes) = send(
             &sb,
@@ -357,7 +351,7 @@ async fn ten_megabyte_bodies_get_413() {
     cfg.faults = true;
     let sb = Sandbox::with(cfg).await;
     let big = vec![b'x'; 10 * 1024 * 1024];
-    for path in POSTS {
+    for path in posts() {
         for ct in [
             "application/json",
             "application/x-www-form-urlencoded",

@@ -15,6 +15,19 @@ use serde_json::Value;
 
 pub const TOKEN: &str = "demo-token";
 
+/// Every POST endpoint that takes the token (the API's eight and customer-message).
+pub const TOKEN_POSTS: &[&str] = &[
+    "/api/conversations/start",
+    "/api/conversations/close",
+    "/api/conversations/unassign",
+    "/api/conversations/assign-operator",
+    "/api/conversations/assign-group",
+    "/api/conversations/send-message",
+    "/api/conversations/send-file-message",
+    "/api/conversations/send-note",
+    "/sandbox/customer-message",
+];
+
 /// A running sandbox and an HTTP client for it.
 pub struct Sandbox {
     pub server: RunningServer,
@@ -43,15 +56,18 @@ impl Sandbox {
         format!("{}{}", self.url, path)
     }
 
-    pub async fn get(&self, path: &str) -> (u16, Value) {
-        let resp = self
-            .http
+    /// GET with the token, the raw response.
+    pub async fn get_resp(&self, path: &str) -> reqwest::Response {
+        self.http
             .get(self.at(path))
             .header("Authentication", TOKEN)
             .send()
             .await
-            .unwrap();
-        decode(resp).await
+            .unwrap()
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        decode(self.get_resp(path).await).await
     }
 
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
