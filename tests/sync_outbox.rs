@@ -1,0 +1,272 @@
+//! The outbox state machine, for every outcome.
+#![cfg(not(target_arch = "wasm32"))]
+
+use blinger_inbox::api::wire::decode_conversation;
+use blinger_inbox::api::{ApiError, Conversation, ConversationId, HttpResponse};
+use blinger_inbox::sync::{Outbox, SendKind, SendState};
+use serde_json::{Value, json};
+
+fn conv(v: Value) -> Conversation {
+    decode_conversation(&HttpResponse::new(
+        200,
+        json!({"status": 200, "data": v}).to_string(),
+    ))
+    .unwrap()
+}
+
+fn seen(text: &str, at: i64) -> Conversation {
+    conv(json!({"id": 1, "last_message": text, "last_message_date": at}))
+}
+
+const C1: ConversationId = ConversationId(1);
+const NOW_MS: u64 = 1_700_000_000_000;
+
+#[test]
+fn success_goes_sent() {
+    let mut o = Outbox::new();
+    let id = o.enqueue(C1, SendKind::Reply, "hello", NOW_MS);
+    assert_eq!(o.item(id).unwrap().state, SendState::Queued);
+    assert_eq!(o.item(id).unwrap().state.hook(), "sending");
+    let job = o
+        .begin(id, Some(&seen("before", 1_699_999_000)), NOW_MS)
+        .unwrap();
+    assert_eq!(
+        (job.conversation, job.kind, job.text.as_str()),
+        (C1, SendKind::Reply, "hello")
+    );
+    assert_eq!(o.item(id).unwrap().state, SendState::Sending);
+    assert!(o.begin(id, None, NOW_MS).is_none(), "cannot begin twice");
+    o.on_success(id, &seen("hello", 1_700_000_001));
+    assert_eq!(
+        o.item(id).unwrap().state,
+        SendState::Sent {
+            server_time: Some(1_700_000_001)
+        }
+    );
+    assert_eq!(o.item(id).unwrap().state.hook(), "sent");
+}
+
+#[test]
+fn definite_rejection_fails_with_the_servers_message() {
+    for e in [
+        ApiError::Validation {
+            message: Some("The conversation was assigned to another operator".into()),
+            fields: vec![],
+        },
+        ApiError::Unauthorized {
+            message: "Wrong token".into(),
+        },
+        ApiError::Forbidden,
+        ApiError::NotFound,
+    ] {
+        let mut o = Outbox::new();
+        let id = o.enqueue(C1, SendKind::Note, "n", NOW_MS);
+        o.begin(id, None, NOW_MS).unwrap();
+        o.on_error(id, &e);
+        match &o.item(id).unwrap().state {
+            SendState::Failed { message } => assert_eq!(message, &e.user_message()),
+            other => panic!("{e:?} → {other:?}"),
+        }
+        assert!(o.needs_reconcile().is_empty());
+        assert_eq!(o.item(id).unwrap().state.hook(), "failed");
+    }
+}
+
+#[test]
+fn unknown_outcomes_reconcile_never_resend() {
+    for e in [
+        ApiError::Timeout,
+        ApiError::Server { status: 503 },
+        ApiError::Network {
+            message: "x".into(),
+        },
+        ApiError::Decode {
+            path: String::new(),
+            message: "bad".into(),
+        },
+        ApiError::RateLimited {
+            retry_after_secs: Some(3),
+        },
+        ApiError::Aborted,
+    ] {
+        let mut o = Outbox::new();
+        let id = o.enqueue(C1, SendKind::Reply, "hello", NOW_MS);
+        o.begin(id, Some(&seen("before", 1_699_999_000)), NOW_MS)
+            .unwrap();
+        o.on_error(id, &e);
+        assert!(
+            matches!(o.item(id).unwrap().state, SendState::NeedsReconcile { .. }),
+            "{e:?}"
+        );
+        assert_eq!(o.needs_reconcile(), vec![(id, C1)]);
+        assert!(o.ready().is_empty(), "never resent automatically");
+        assert!(o.begin(id, None, NOW_MS).is_none());
+    }
+}
+
+#[test]
+fn reconcile_to_sent_when_last_message_matches_and_is_newer() {
+    let mut o = Outbox::new();
+    let id = o.enqueue(C1, SendKind::Reply, "hello ", NOW_MS);
+    o.begin(id, Some(&seen("before", 1_699_999_000)), NOW_MS)
+        .unwrap();
+    o.on_error(id, &ApiError::Timeout);
+    let s = o.reconcile(id, &seen("hello", 1_700_000_002)).unwrap();
+    assert_eq!(
+        s,
+        SendState::Sent {
+            server_time: Some(1_700_000_002)
+        }
+    );
+}
+
+#[test]
+fn reconcile_to_unconfirmed_on_mismatch_or_old_date_or_failed_get() {
+    // Different text.
+    let mut o = Outbox::new();
+    let id = o.enqueue(C1, SendKind::Reply, "hello", NOW_MS);
+    o.begin(id, Some(&seen("before", 1_699_999_000)), NOW_MS)
+        .unwrap();
+    o.on_error(id, &ApiError::Timeout);
+    assert!(matches!(
+        o.reconcile(id, &seen("other", 1_700_000_002)),
+        Some(SendState::Unconfirmed { .. })
+    ));
+    assert_eq!(o.item(id).unwrap().state.hook(), "unconfirmed");
+
+    // Same text as the message already there before sending, same date: not ours.
+    let mut o = Outbox::new();
+    let id = o.enqueue(C1, SendKind::Reply, "ok", NOW_MS);
+    o.begin(id, Some(&seen("ok", 1_699_999_000)), NOW_MS)
+        .unwrap();
+    o.on_error(id, &ApiError::Server { status: 502 });
+    assert!(matches!(
+        o.reconcile(id, &seen("ok", 1_699_999_000)),
+        Some(SendState::Unconfirmed { .. })
+    ));
+
+    // Same second as the baseline but a different previous text: ours.
+    let mut o = Outbox::new();
+    let id = o.enqueue(C1, SendKind::Reply, "ok", NOW_MS);
+    o.begin(id, Some(&seen("question?", 1_700_000_000)), NOW_MS)
+        .unwrap();
+    o.on_error(id, &ApiError::Server { status: 502 });
+    assert!(matches!(
+        o.reconcile(id, &seen("ok", 1_700_000_000)),
+        Some(SendState::Sent { .. })
+    ));
+
+    // No baseline: dates within the clock-skew window count, older ones do not.
+    let mut o = Outbox::new();
+    let id = o.enqueue(C1, SendKind::File, "https://f.test/a.png", NOW_MS);
+    o.begin(id, None, NOW_MS).unwrap();
+    o.on_error(id, &ApiError::Timeout);
+    assert!(matches!(
+        o.reconcile(id, &seen("https://f.test/a.png", 1_699_999_990)),
+        Some(SendState::Sent { .. })
+    ));
+    let mut o = Outbox::new();
+    let id = o.enqueue(C1, SendKind::File, "https://f.test/a.png", NOW_MS);
+    o.begin(id, None, NOW_MS).unwrap();
+    o.on_error(id, &ApiError::Timeout);
+    assert!(matches!(
+        o.reconcile(id, &seen("https://f.test/a.png", 1_699_990_000)),
+        Some(SendState::Unconfirmed { .. })
+    ));
+
+    // The get itself failed.
+    let mut o = Outbox::new();
+    let id = o.enqueue(C1, SendKind::Reply, "hello", NOW_MS);
+    o.begin(id, None, NOW_MS).unwrap();
+    o.on_error(id, &ApiError::Timeout);
+    o.reconcile_failed(
+        id,
+        &ApiError::Network {
+            message: "offline".into(),
+        },
+    );
+    assert!(matches!(
+        o.item(id).unwrap().state,
+        SendState::Unconfirmed { .. }
+    ));
+}
+
+#[test]
+fn retry_requeues_at_the_end_and_discard_removes() {
+    let mut o = Outbox::new();
+    let a = o.enqueue(C1, SendKind::Reply, "a", NOW_MS);
+    o.begin(a, None, NOW_MS).unwrap();
+    o.on_error(a, &ApiError::Forbidden);
+    let b = o.enqueue(C1, SendKind::Reply, "b", NOW_MS + 1);
+    assert_eq!(
+        o.ready(),
+        vec![b],
+        "a failed item does not block later ones"
+    );
+    assert!(!o.retry(b), "only failed/unconfirmed items can be retried");
+    assert!(o.retry(a));
+    assert_eq!(o.item(a).unwrap().state, SendState::Queued);
+    let order: Vec<_> = o.items().iter().map(|i| i.local_id).collect();
+    assert_eq!(order, vec![b, a]);
+    assert_eq!(o.ready(), vec![b]);
+    o.begin(b, None, NOW_MS).unwrap();
+    assert!(
+        o.discard(b).is_none(),
+        "an in-flight item cannot be discarded"
+    );
+    assert!(o.discard(a).is_some());
+    assert!(o.item(a).is_none());
+}
+
+#[test]
+fn per_conversation_order() {
+    let mut o = Outbox::new();
+    let a1 = o.enqueue(C1, SendKind::Reply, "1", NOW_MS);
+    let a2 = o.enqueue(C1, SendKind::Reply, "2", NOW_MS);
+    let b1 = o.enqueue(ConversationId(2), SendKind::Note, "x", NOW_MS);
+    assert_eq!(o.ready(), vec![a1, b1]);
+    assert!(o.begin(a2, None, NOW_MS).is_none(), "a2 waits for a1");
+    o.begin(a1, None, NOW_MS).unwrap();
+    assert_eq!(o.ready(), vec![b1]);
+    o.on_error(a1, &ApiError::Timeout);
+    assert_eq!(o.ready(), vec![b1], "a2 still waits while a1 is reconciled");
+    o.reconcile(a1, &seen("1", 1_800_000_000));
+    assert_eq!(o.ready(), vec![a2, b1]);
+}
+
+#[test]
+fn survives_serialisation_and_reload() {
+    let mut o = Outbox::new();
+    let a = o.enqueue(C1, SendKind::Reply, "in flight", NOW_MS);
+    let b = o.enqueue(
+        ConversationId(2),
+        SendKind::File,
+        "https://x.test/f",
+        NOW_MS,
+    );
+    o.begin(a, Some(&seen("prev", 5)), NOW_MS).unwrap();
+    let json = serde_json::to_string(&o).unwrap();
+    let back: Outbox = serde_json::from_str::<Outbox>(&json).unwrap().restored();
+    assert!(matches!(
+        back.item(a).unwrap().state,
+        SendState::NeedsReconcile { .. }
+    ));
+    assert_eq!(back.item(b).unwrap().state, SendState::Queued);
+    assert_eq!(back.item(a).unwrap().baseline_date, Some(5));
+    let mut back = back;
+    let c = back.enqueue(C1, SendKind::Reply, "new", NOW_MS);
+    assert!(c != a && c != b, "ids stay unique after reload");
+    assert!(!json.contains("token"));
+}
+
+#[test]
+fn prune_sent_keeps_pending() {
+    let mut o = Outbox::new();
+    let a = o.enqueue(C1, SendKind::Reply, "a", 0);
+    o.begin(a, None, 0).unwrap();
+    o.on_success(a, &seen("a", 1));
+    let b = o.enqueue(C1, SendKind::Reply, "b", 0);
+    o.prune_sent(10_000, 1_000);
+    assert!(o.item(a).is_none());
+    assert!(o.item(b).is_some());
+}
