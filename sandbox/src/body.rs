@@ -4,8 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
-use axum::http::request::Parts;
+use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{HeaderMap, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -33,24 +32,6 @@ impl<S: Send + Sync> FromRequest<S> for ApiRequest {
             query: parts.uri.query().map(str::to_owned),
             headers: parts.headers,
             body: read_limited(body).await,
-        })
-    }
-}
-
-/// Just headers and query (GET handlers that take a path too).
-#[derive(Debug)]
-pub struct ApiHead {
-    pub headers: HeaderMap,
-    pub query: Option<String>,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for ApiHead {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self {
-            headers: parts.headers.clone(),
-            query: parts.uri.query().map(str::to_owned),
         })
     }
 }

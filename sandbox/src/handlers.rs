@@ -9,7 +9,7 @@ use axum::response::IntoResponse;
 use serde_json::json;
 
 use crate::assumptions;
-use crate::body::{ApiHead, ApiRequest, Fields};
+use crate::body::{ApiRequest, Fields};
 use crate::db::{ActionError, CustomerMessage, Db, Transition};
 use crate::error::{ApiError, ApiResult, ok};
 use crate::model::{Conversation, Message, MessageKind, Operator};
@@ -206,18 +206,20 @@ pub async fn send_note(State(state): State<Shared>, req: ApiRequest) -> ApiResul
     send(state, req, MessageKind::Note).await
 }
 
-fn query_fields(state: &AppState, head: &ApiHead) -> Result<Fields, ApiError> {
+/// GET requests: token, then no oversize body, then the query.
+fn query_fields(state: &AppState, head: &ApiRequest) -> Result<Fields, ApiError> {
     authorize(state, &head.headers)?;
+    head.body.as_ref().map_err(Clone::clone)?;
     Ok(Fields::from_query(head.query.as_deref()))
 }
 
 /// `GET /api/conversations/unassigned`.
-pub async fn list_unassigned(State(state): State<Shared>, head: ApiHead) -> ApiResult {
+pub async fn list_unassigned(State(state): State<Shared>, head: ApiRequest) -> ApiResult {
     query_fields(&state, &head)?;
     Ok(ok(state.db.list_unassigned()?))
 }
 
-fn list_operator(state: &AppState, head: &ApiHead) -> Result<Operator, ApiError> {
+fn list_operator(state: &AppState, head: &ApiRequest) -> Result<Operator, ApiError> {
     let mut f = query_fields(state, head)?;
     let operator_id = f.int("operator_id");
     f.finish()?;
@@ -225,19 +227,19 @@ fn list_operator(state: &AppState, head: &ApiHead) -> Result<Operator, ApiError>
 }
 
 /// `GET /api/conversations/unread?operator_id=`.
-pub async fn list_unread(State(state): State<Shared>, head: ApiHead) -> ApiResult {
+pub async fn list_unread(State(state): State<Shared>, head: ApiRequest) -> ApiResult {
     let operator = list_operator(&state, &head)?;
     Ok(ok(state.db.list_unread(operator.user_id)?))
 }
 
 /// `GET /api/conversations/not-answered?operator_id=`.
-pub async fn list_not_answered(State(state): State<Shared>, head: ApiHead) -> ApiResult {
+pub async fn list_not_answered(State(state): State<Shared>, head: ApiRequest) -> ApiResult {
     let operator = list_operator(&state, &head)?;
     Ok(ok(state.db.list_not_answered(operator.user_id)?))
 }
 
 /// `GET /api/conversations/get?conversation_id=`.
-pub async fn get(State(state): State<Shared>, head: ApiHead) -> ApiResult {
+pub async fn get(State(state): State<Shared>, head: ApiRequest) -> ApiResult {
     let mut f = query_fields(&state, &head)?;
     let id = f.required_int("conversation_id");
     f.finish()?;
@@ -245,13 +247,13 @@ pub async fn get(State(state): State<Shared>, head: ApiHead) -> ApiResult {
 }
 
 /// `GET /api/operators/all`.
-pub async fn operators_all(State(state): State<Shared>, head: ApiHead) -> ApiResult {
+pub async fn operators_all(State(state): State<Shared>, head: ApiRequest) -> ApiResult {
     query_fields(&state, &head)?;
     Ok(ok(state.db.operators()?))
 }
 
 /// `GET /api/operators/groups`.
-pub async fn operators_groups(State(state): State<Shared>, head: ApiHead) -> ApiResult {
+pub async fn operators_groups(State(state): State<Shared>, head: ApiRequest) -> ApiResult {
     query_fields(&state, &head)?;
     Ok(ok(state.db.groups()?))
 }
@@ -259,10 +261,10 @@ pub async fn operators_groups(State(state): State<Shared>, head: ApiHead) -> Api
 /// `GET /sandbox/conversations/{id}/messages`.
 pub async fn messages(
     State(state): State<Shared>,
-    head: ApiHead,
     path: Result<Path<String>, PathRejection>,
+    head: ApiRequest,
 ) -> ApiResult {
-    authorize(&state, &head.headers)?;
+    query_fields(&state, &head)?;
     let id = path.map(|Path(id)| id).unwrap_or_default();
     let id: i64 = id
         .trim()
@@ -344,12 +346,12 @@ pub fn simulate_once(state: &AppState) -> Result<(), ActionError> {
 }
 
 /// Unknown route.
-pub async fn not_found() -> ApiError {
+pub async fn not_found(_drained: ApiRequest) -> ApiError {
     ApiError::NotFound
 }
 
 /// Known route, wrong method.
-pub async fn method_not_allowed() -> ApiError {
+pub async fn method_not_allowed(_drained: ApiRequest) -> ApiError {
     ApiError::MethodNotAllowed
 }
 

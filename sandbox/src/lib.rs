@@ -245,6 +245,13 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     } else {
         Some(web::cors_layer(&config.cors_origins).map_err(StartError::Config)?)
     };
+    if let Some(url) = config.webhook_url.as_deref()
+        && !handlers::is_http_url(url)
+    {
+        return Err(StartError::Config(format!(
+            "--webhook-url must be an absolute http(s) URL, got {url:?}"
+        )));
+    }
     let webhooks = config
         .webhook_url
         .clone()

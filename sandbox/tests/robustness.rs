@@ -371,6 +371,17 @@ async fn ten_megabyte_bodies_get_413() {
             assert_envelope(path, status, &bytes);
         }
     }
+    for path in [
+        "/api/conversations/unassigned",
+        "/api/conversations/get",
+        "/api/operators/all",
+        "/sandbox/conversations/1/messages",
+        "/nope",
+        "/api/conversations/start",
+    ] {
+        let (status, bytes) = send(&sb, reqwest::Method::GET, path, None, big.clone(), true).await;
+        assert_envelope(&format!("GET {path} with 10 MB"), status, &bytes);
+    }
     // without a token the answer is still a clean 4xx
     let (status, bytes) = send(
         &sb,
