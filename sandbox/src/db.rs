@@ -268,11 +268,6 @@ impl Db {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
     }
 
-    /// The account owner.
-    pub fn owner(&self) -> Result<Operator, ActionError> {
-        owner_in(&self.lock())
-    }
-
     /// One operator by `id`.
     pub fn operator(&self, id: i64) -> Result<Operator, ActionError> {
         operator_in(&self.lock(), id)
