@@ -10,8 +10,12 @@ use serde::Deserialize;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::use_unique_id;
+use std::rc::Rc;
+
+use crate::api::{ClientConfig, OperatorId, Token, TokenSource};
+use crate::components::{Inbox, use_unique_id};
 use crate::i18n::{Key, Locale};
+use crate::state::{ConfigHandle, WidgetConfig};
 
 /// Where the app keeps the remembered address and operator (never the token).
 const REMEMBER_KEY: &str = "bi:v1:connection";
@@ -394,9 +398,35 @@ pub fn App() -> Html {
                     <span class="bi-app__server">{ Key::ConnectedAs.text(locale) }{" "}{ settings.base_url.clone() }</span>
                     <button type="button" class="bi-button" onclick={ondisconnect}>{ Key::Disconnect.text(locale) }</button>
                 </header>
+                <Connected settings={settings.clone()} {locale} />
             </main>
         },
     }
+}
+
+/// Props of [`Connected`].
+#[derive(Properties, PartialEq)]
+struct ConnectedProps {
+    settings: ConnectionSettings,
+    locale: Locale,
+}
+
+/// The suite, full page, for validated settings.
+#[component]
+fn Connected(props: &ConnectedProps) -> Html {
+    let config = use_memo((props.settings.clone(), props.locale), |(s, locale)| {
+        let token = s
+            .token
+            .clone()
+            .map_or(TokenSource::None, |t| TokenSource::Fixed(Token::new(t)));
+        let client = ClientConfig::new(s.base_url.clone(), token)
+            .with_operator(s.operator_id.map(OperatorId))
+            .with_history_url(s.history_url.clone());
+        let mut config = WidgetConfig::new(client);
+        config.locale = *locale;
+        ConfigHandle(Rc::new(config))
+    });
+    html! { <Inbox config={(*config).clone()} /> }
 }
 
 /// Mounts the standalone app into `<body>`.

@@ -1,0 +1,99 @@
+//! One row of the inbox list. Takes cheap-to-compare props so an unchanged row does not re-render.
+
+use std::rc::Rc;
+
+use web_sys::KeyboardEvent;
+use yew::prelude::*;
+
+use super::time;
+use crate::api::{Conversation, ConversationId};
+use crate::i18n::{Key, Locale};
+
+/// Props of [`ConversationRow`].
+#[derive(Properties, PartialEq)]
+pub struct ConversationRowProps {
+    /// The conversation.
+    pub conversation: Rc<Conversation>,
+    /// It is the open one.
+    pub selected: bool,
+    /// It is the list's tab stop (roving focus).
+    pub tab_stop: bool,
+    /// The operator has an unsent draft in it.
+    pub has_draft: bool,
+    /// It is assigned to me.
+    pub mine: bool,
+    /// The assignee's e-mail, when known.
+    #[prop_or_default]
+    pub assignee: Option<AttrValue>,
+    /// The group's title, when known.
+    #[prop_or_default]
+    pub group: Option<AttrValue>,
+    /// Language.
+    pub locale: Locale,
+    /// Opened (click, Enter or Space).
+    pub onopen: Callback<ConversationId>,
+}
+
+/// A conversation in the list.
+#[component]
+pub fn ConversationRow(props: &ConversationRowProps) -> Html {
+    let c = &props.conversation;
+    let t = |k: Key| k.text(props.locale);
+    let id = c.id;
+    let onclick = props.onopen.reform(move |_: MouseEvent| id);
+    let onkeydown = {
+        let onopen = props.onopen.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                onopen.emit(id);
+            }
+        })
+    };
+    let now = crate::state::session::now_ms() as i64 / 1000;
+    let activity = c.last_message_date.or(c.date_updated);
+    let waiting = (!c.is_operator_last_message && c.waiting_operator_response)
+        .then_some(activity)
+        .flatten()
+        .map(|since| time::short_duration(now - since));
+    let preview = c.last_message.clone().unwrap_or_default();
+    let preview: String = preview.chars().take(140).collect();
+    let assignee = if props.mine {
+        Some(AttrValue::from(t(Key::AssignedToMe)))
+    } else {
+        props.assignee.clone()
+    };
+    html! {
+        <li role="option" class={classes!("bi-row", props.selected.then_some("bi-row--selected"), (c.unread_count > 0).then_some("bi-row--unread"))}
+            aria-selected={if props.selected { "true" } else { "false" }}
+            tabindex={if props.tab_stop { "0" } else { "-1" }}
+            data-testid="inbox-row" data-conversation-id={id.to_string()}
+            {onclick} {onkeydown}>
+            <div class="bi-row__top">
+                <span class="bi-row__name" dir="auto">{ c.client_name.clone() }</span>
+                if let Some(at) = activity {
+                    <time class="bi-row__time" title={time::full(props.locale, at)}>{ time::relative(props.locale, now - at) }</time>
+                }
+            </div>
+            <div class="bi-row__middle">
+                <span class={classes!("bi-row__preview", c.is_inner_message.then_some("bi-row__preview--note"))} dir="auto">
+                    if c.is_inner_message { <span class="bi-row__tag">{ t(Key::NoteTag) }</span>{" "} }
+                    else if c.is_operator_last_message { <span class="bi-row__tag">{ t(Key::YouTag) }</span>{" "} }
+                    { preview }
+                </span>
+                if c.unread_count > 0 {
+                    <span class="bi-badge" aria-label={format!("{} {}", c.unread_count, t(Key::UnreadWord))}>{ c.unread_count }</span>
+                }
+            </div>
+            <div class="bi-row__meta">
+                <span class="bi-chip">{ c.channel.label().to_owned() }</span>
+                if let Some(w) = waiting {
+                    <span class="bi-row__waiting" title={t(Key::WaitingTitle)}>{ format!("⏱ {w}") }</span>
+                }
+                if let Some(a) = assignee { <span class="bi-row__assignee" dir="auto">{ a }</span> }
+                if let Some(g) = props.group.clone() { <span class="bi-row__group" dir="auto">{ g }</span> }
+                if props.has_draft { <span class="bi-row__draft">{ t(Key::DraftTag) }</span> }
+            </div>
+        </li>
+    }
+}

@@ -1,0 +1,355 @@
+//! The root of the suite: owns one [`Session`] and its stores, lays out the list and the open
+//! conversation, and handles the widget-scoped keyboard shortcuts.
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, KeyboardEvent};
+use yew::prelude::*;
+
+use super::conversation_view::ConversationView;
+use super::feedback::Banner;
+use super::inbox_list::InboxList;
+use super::shortcuts::ShortcutsOverlay;
+use crate::api::ConversationId;
+use crate::i18n::Key;
+use crate::state::{
+    ActionKind, BeforeSend, ConfigHandle, Dispatchers, HostEvent, InboxAction, InboxState,
+    OpenState, SendsState, Session, SyncState, View,
+};
+use crate::sync::outbox::SendKind;
+
+/// A session shared with the components below the root, compared by identity.
+#[derive(Clone)]
+pub struct SessionHandle(pub Rc<Session>);
+
+impl PartialEq for SessionHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for SessionHandle {
+    type Target = Rc<Session>;
+    fn deref(&self) -> &Rc<Session> {
+        &self.0
+    }
+}
+
+/// The host's `before-send` hook, compared by identity.
+#[derive(Clone)]
+pub struct BeforeSendHook(pub BeforeSend);
+
+impl PartialEq for BeforeSendHook {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// A request from outside (the JS API, the keyboard) to focus the composer in a mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ComposerRequest {
+    /// The mode to switch to.
+    pub mode: SendKind,
+    /// Increases with each request so the same mode can be asked twice.
+    pub serial: u32,
+}
+
+/// Props of [`Inbox`].
+#[derive(Properties, PartialEq)]
+pub struct InboxProps {
+    /// The widget's configuration.
+    pub config: ConfigHandle,
+    /// Receives every host event.
+    #[prop_or_default]
+    pub onevent: Callback<HostEvent>,
+    /// Asked before every send; `false` cancels.
+    #[prop_or_default]
+    pub before_send: Option<BeforeSendHook>,
+    /// The view to start with.
+    #[prop_or_default]
+    pub initial_view: View,
+    /// Receives the session once it exists (the JS API drives it).
+    #[prop_or_default]
+    pub onsession: Callback<Option<SessionHandle>>,
+}
+
+/// The whole inbox: list, conversation, composer.
+#[component]
+pub fn Inbox(props: &InboxProps) -> Html {
+    let initial_view = props.initial_view;
+    let inbox = use_reducer(move || InboxState::with_view(initial_view));
+    let open = use_reducer(OpenState::default);
+    let sends = use_reducer(SendsState::default);
+    let sync = use_reducer(SyncState::default);
+    let overlay = use_state(|| false);
+    let composer_request = use_state(|| None::<ComposerRequest>);
+    let root_ref = use_node_ref();
+    let locale = props.config.locale;
+
+    let dispatchers = Dispatchers {
+        inbox: inbox.dispatcher(),
+        open: open.dispatcher(),
+        sends: sends.dispatcher(),
+        sync: sync.dispatcher(),
+    };
+    let session = {
+        let onevent = props.onevent.clone();
+        let hook = props.before_send.clone().map(|h| h.0);
+        use_memo(props.config.clone(), move |config| {
+            Session::new(config.clone(), dispatchers, onevent, hook).map(SessionHandle)
+        })
+    };
+    {
+        let session = (*session).clone();
+        let onsession = props.onsession.clone();
+        use_effect_with(SessionPtr(session.clone().ok()), move |_| {
+            let ticker = session.as_ref().ok().map(|s| {
+                let s = Rc::clone(&s.0);
+                s.tick();
+                s.emit(HostEvent::Ready);
+                gloo_timers::callback::Interval::new(250, move || s.tick())
+            });
+            onsession.emit(session.as_ref().ok().cloned());
+            move || {
+                drop(ticker);
+                if let Ok(s) = &session {
+                    s.shutdown();
+                }
+                onsession.emit(None);
+            }
+        });
+    }
+    let session = match &*session {
+        Ok(s) => s.clone(),
+        Err(message) => {
+            return html! {
+                <div class="bi-root" data-theme={props.config.theme.as_str()}>
+                    <Banner kind="error" title={Key::ConfigInvalid.text(locale)} message={message.clone()} />
+                </div>
+            };
+        }
+    };
+    {
+        let session = session.clone();
+        use_effect_with(inbox.unread_total(), move |total| {
+            session.report_unread(*total)
+        });
+    }
+
+    let onkeydown = {
+        let session = session.clone();
+        let inbox = inbox.clone();
+        let open = open.clone();
+        let overlay = overlay.clone();
+        let composer_request = composer_request.clone();
+        let root_ref = root_ref.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.default_prevented() || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            if e.key() == "Escape" && *overlay {
+                overlay.set(false);
+                e.prevent_default();
+                return;
+            }
+            if is_editable(e.target()) {
+                return;
+            }
+            let Some(root) = root_ref.cast::<Element>() else {
+                return;
+            };
+            let handled = match e.key().as_str() {
+                "j" | "k" => {
+                    move_cursor(&root, if e.key() == "j" { 1 } else { -1 });
+                    true
+                }
+                "?" => {
+                    overlay.set(!*overlay);
+                    true
+                }
+                "r" | "n" | "f" if open.id.is_some() => {
+                    let mode = match e.key().as_str() {
+                        "n" => SendKind::Note,
+                        "f" => SendKind::File,
+                        _ => SendKind::Reply,
+                    };
+                    let serial = composer_request.map_or(1, |r| r.serial.wrapping_add(1));
+                    composer_request.set(Some(ComposerRequest { mode, serial }));
+                    true
+                }
+                "c" if open.id.is_some() => {
+                    session.act(ActionKind::Close, None, None);
+                    true
+                }
+                "a" if open.id.is_some() => {
+                    session.act(ActionKind::Take, None, None);
+                    true
+                }
+                "Escape" if open.id.is_some() => {
+                    let id = open.id;
+                    session.open(None);
+                    focus_row(&root, id);
+                    true
+                }
+                _ => false,
+            };
+            let _ = &inbox;
+            if handled {
+                e.prevent_default();
+            }
+        })
+    };
+
+    let onopen = {
+        let session = session.clone();
+        Callback::from(move |id: ConversationId| session.open(Some(id)))
+    };
+    let onback = {
+        let session = session.clone();
+        let root_ref = root_ref.clone();
+        let open = open.clone();
+        Callback::from(move |_| {
+            let id = open.id;
+            session.open(None);
+            if let Some(root) = root_ref.cast::<Element>() {
+                focus_row(&root, id);
+            }
+        })
+    };
+    let onview = {
+        let inbox = inbox.clone();
+        Callback::from(move |v: View| inbox.dispatch(InboxAction::SetView(v)))
+    };
+    let onclosed_next = {
+        // After Close, focus moves to the next conversation of the list.
+        let session = session.clone();
+        let inbox = inbox.clone();
+        let root_ref = root_ref.clone();
+        Callback::from(move |closed: ConversationId| {
+            let rows = &inbox.shown;
+            let pos = rows.iter().position(|c| c.id == closed);
+            let next = pos
+                .and_then(|p| {
+                    rows.iter()
+                        .skip(p + 1)
+                        .chain(rows.iter().take(p))
+                        .find(|c| c.id != closed)
+                })
+                .map(|c| c.id);
+            session.open(next);
+            if let (Some(root), Some(next)) = (root_ref.cast::<Element>(), next) {
+                focus_row(&root, Some(next));
+            }
+        })
+    };
+
+    let has_open = open.id.is_some();
+    html! {
+        <ContextProvider<SessionHandle> context={session.clone()}>
+            <div class={classes!("bi-root", has_open.then_some("bi-root--open"))}
+                data-theme={props.config.theme.as_str()}
+                lang={locale.tag()}
+                ref={root_ref}
+                {onkeydown}>
+                <section class="bi-pane bi-pane--list" aria-label={Key::InboxLabel.text(locale)}>
+                    <InboxList state={inbox.clone()} sync={sync.clone()} sends={sends.clone()} {onopen} {onview} />
+                </section>
+                <section class="bi-pane bi-pane--conversation" aria-label={Key::ConversationLabel.text(locale)}>
+                    if has_open {
+                        <ConversationView open={open.clone()} sends={sends.clone()} sync={sync.clone()}
+                            composer_request={*composer_request} {onback} {onclosed_next} />
+                    } else {
+                        <div class="bi-placeholder">
+                            <p>{ Key::PickConversation.text(locale) }</p>
+                            <p class="bi-muted">{ Key::ShortcutHint.text(locale) }</p>
+                        </div>
+                    }
+                </section>
+                if *overlay {
+                    <ShortcutsOverlay {locale} onclose={{ let o = overlay.clone(); Callback::from(move |_| o.set(false)) }} />
+                }
+            </div>
+        </ContextProvider<SessionHandle>>
+    }
+}
+
+#[derive(Clone)]
+struct SessionPtr(Option<SessionHandle>);
+
+impl PartialEq for SessionPtr {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => true,
+            _ => false,
+        }
+    }
+}
+
+fn is_editable(target: Option<web_sys::EventTarget>) -> bool {
+    let Some(el) = target.and_then(|t| t.dyn_into::<Element>().ok()) else {
+        return false;
+    };
+    let tag = el.tag_name().to_ascii_lowercase();
+    matches!(tag.as_str(), "input" | "textarea" | "select")
+        || el
+            .dyn_ref::<HtmlElement>()
+            .is_some_and(|h| h.is_content_editable())
+}
+
+fn rows(root: &Element) -> Vec<HtmlElement> {
+    let Ok(list) = root.query_selector_all("[data-testid=\"inbox-row\"]") else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<HtmlElement>().ok())
+        .collect()
+}
+
+/// j/k: roving focus over the rows.
+fn move_cursor(root: &Element, step: i32) {
+    let rows = rows(root);
+    if rows.is_empty() {
+        return;
+    }
+    let active = root
+        .get_root_node()
+        .dyn_into::<web_sys::Document>()
+        .ok()
+        .and_then(|d| d.active_element())
+        .or_else(|| {
+            root.get_root_node()
+                .dyn_into::<web_sys::ShadowRoot>()
+                .ok()
+                .and_then(|s| s.active_element())
+        });
+    let current = rows
+        .iter()
+        .position(|r| active.as_ref().is_some_and(|a| a == r.as_ref() as &Element));
+    let current = current.or_else(|| rows.iter().position(|r| r.tab_index() == 0));
+    let next = match current {
+        None => 0,
+        Some(i) => (i as i64 + i64::from(step)).clamp(0, rows.len() as i64 - 1) as usize,
+    };
+    if let Some(row) = rows.get(next) {
+        for r in &rows {
+            r.set_tab_index(-1);
+        }
+        row.set_tab_index(0);
+        let _ = row.focus();
+    }
+}
+
+/// Focuses the row of `id` (or the first row).
+pub fn focus_row(root: &Element, id: Option<ConversationId>) {
+    let rows = rows(root);
+    let wanted = id.map(|id| id.to_string());
+    let row = rows
+        .iter()
+        .find(|r| wanted.is_some() && r.get_attribute("data-conversation-id") == wanted)
+        .or_else(|| rows.first());
+    if let Some(row) = row {
+        let _ = row.focus();
+    }
+}

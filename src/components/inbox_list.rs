@@ -1,0 +1,204 @@
+//! The inbox list: view switches with counts, sort, freshness and refresh, the connection banner,
+//! the "N updates" bar and the rows (a listbox with roving focus).
+
+use std::rc::Rc;
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::conversation_row::ConversationRow;
+use super::feedback::{Banner, EmptyState, Skeleton};
+use super::freshness::Freshness;
+use super::inbox::SessionHandle;
+use crate::api::ConversationId;
+use crate::i18n::{Key, Locale};
+use crate::state::session::{SendsState, SyncState};
+use crate::state::{InboxAction, InboxState, SortOrder, View};
+use crate::sync::scheduler::PollState;
+
+/// Props of [`InboxList`].
+#[derive(Properties, PartialEq)]
+pub struct InboxListProps {
+    /// The inbox store.
+    pub state: UseReducerHandle<InboxState>,
+    /// Freshness and directory.
+    pub sync: UseReducerHandle<SyncState>,
+    /// Outbox and drafts (for the draft markers).
+    pub sends: UseReducerHandle<SendsState>,
+    /// A row was opened.
+    pub onopen: Callback<ConversationId>,
+    /// A view was picked.
+    pub onview: Callback<View>,
+}
+
+fn view_label(view: View) -> Key {
+    match view {
+        View::Attention => Key::ViewAttention,
+        View::Unassigned => Key::ViewUnassigned,
+        View::Unread => Key::ViewUnread,
+        View::NotAnswered => Key::ViewNotAnswered,
+    }
+}
+
+fn empty_text(view: View) -> Key {
+    match view {
+        View::Attention => Key::EmptyAttention,
+        View::Unassigned => Key::EmptyUnassigned,
+        View::Unread => Key::EmptyUnread,
+        View::NotAnswered => Key::EmptyNotAnswered,
+    }
+}
+
+/// The list pane.
+#[component]
+pub fn InboxList(props: &InboxListProps) -> Html {
+    let session = use_context::<SessionHandle>();
+    let locale = session
+        .as_ref()
+        .map(|s| s.config.locale)
+        .unwrap_or_default();
+    let t = |k: Key| k.text(locale);
+    let state = &props.state;
+
+    let tabs = View::ALL.into_iter().map(|view| {
+        let selected = state.view == view;
+        let count = state.count(view);
+        let onclick = props.onview.reform(move |_| view);
+        html! {
+            <button type="button" role="tab" class={classes!("bi-tab", selected.then_some("bi-tab--selected"))}
+                aria-selected={if selected { "true" } else { "false" }}
+                data-testid={view.testid()} {onclick}>
+                <span>{ t(view_label(view)) }</span>
+                if let Some(n) = count {
+                    <span class="bi-tab__count" aria-label={format!("{n} {}", t(Key::ConversationsWord))}>{ n }</span>
+                }
+            </button>
+        }
+    });
+
+    let onsort = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let sort = if value == "waiting" {
+                SortOrder::WaitingLongest
+            } else {
+                SortOrder::Latest
+            };
+            state.dispatch(InboxAction::SetSort(sort));
+        })
+    };
+    let onrefresh = {
+        let session = session.clone();
+        Callback::from(move |_| {
+            if let Some(s) = &session {
+                s.refresh();
+            }
+        })
+    };
+    let onapply = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(InboxAction::ApplyUpdates))
+    };
+    let engage = |on: bool| {
+        let state = state.clone();
+        Callback::from(move |_: FocusEvent| state.dispatch(InboxAction::Engage(on)))
+    };
+    let hover = |on: bool| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(InboxAction::Engage(on)))
+    };
+
+    let banner = connection_banner(&props.sync, locale);
+    let pending = state.pending_count();
+    let me = props.sync.me;
+    let operators = props.sync.operators.clone();
+    let groups = props.sync.groups.clone();
+    let drafted = props.sends.drafted.clone();
+    let cursor = state.selected.or_else(|| state.shown.first().map(|c| c.id));
+
+    let body = if state.shown.is_empty() && state.is_loading() {
+        html! { <Skeleton rows={6} label={t(Key::Loading)} /> }
+    } else if state.shown.is_empty() {
+        if state.error().is_some() && state.count(state.view).is_none() {
+            html! {}
+        } else {
+            html! { <EmptyState title={t(empty_text(state.view))} /> }
+        }
+    } else {
+        let rows = state.shown.iter().map(|c| {
+            let id = c.id;
+            html! {
+                <ConversationRow key={id.0} conversation={Rc::new(c.clone())}
+                    selected={state.selected == Some(id)}
+                    tab_stop={cursor == Some(id)}
+                    has_draft={drafted.contains(&id)}
+                    mine={me.is_some() && c.operator_user_id == me}
+                    assignee={c.operator_user_id.and_then(|u| operators.iter().find(|o| o.user_id == u)).map(|o| AttrValue::from(o.email.clone()))}
+                    group={c.group_id.and_then(|g| groups.iter().find(|x| x.id == g)).map(|g| AttrValue::from(g.title.clone()))}
+                    {locale}
+                    onopen={props.onopen.clone()} />
+            }
+        });
+        html! {
+            <ul class="bi-list" role="listbox" aria-label={t(view_label(state.view))} data-testid="inbox-list"
+                onfocusin={engage(true)} onfocusout={engage(false)}
+                onmouseenter={hover(true)} onmouseleave={hover(false)}>
+                { for rows }
+            </ul>
+        }
+    };
+
+    html! {
+        <div class="bi-inbox">
+            <div class="bi-tabs" role="tablist" aria-label={t(Key::ViewsLabel)}>{ for tabs }</div>
+            <div class="bi-toolbar">
+                <label class="bi-sort">
+                    <span class="bi-visually-hidden">{ t(Key::SortLabel) }</span>
+                    <select onchange={onsort} data-testid="inbox-sort" aria-label={t(Key::SortLabel)}>
+                        <option value="latest" selected={state.sort == SortOrder::Latest}>{ t(Key::SortLatest) }</option>
+                        <option value="waiting" selected={state.sort == SortOrder::WaitingLongest}>{ t(Key::SortWaiting) }</option>
+                    </select>
+                </label>
+                <Freshness updated_at={props.sync.updated_at} {locale} />
+                <button type="button" class="bi-button bi-button--small" onclick={onrefresh} data-testid="inbox-refresh">
+                    { t(Key::Refresh) }
+                </button>
+            </div>
+            { banner }
+            if state.skipped() > 0 {
+                <p class="bi-notice" role="status">{ format!("{} {}", state.skipped(), t(Key::SkippedRows)) }</p>
+            }
+            if pending > 0 {
+                <button type="button" class="bi-updates" onclick={onapply} data-testid="inbox-updates">
+                    { format!("{pending} {}", t(Key::UpdatesBar)) }
+                </button>
+            }
+            { body }
+        </div>
+    }
+}
+
+fn connection_banner(sync: &SyncState, locale: Locale) -> Html {
+    let t = |k: Key| k.text(locale);
+    if sync.offline {
+        return html! { <Banner kind="offline" title={t(Key::OfflineTitle)} message={t(Key::OfflineText)} /> };
+    }
+    match &sync.lists {
+        Some(PollState::Stopped { error }) => html! {
+            <Banner kind="auth" title={t(Key::AuthTitle)} message={error.user_message()} />
+        },
+        Some(PollState::Backoff {
+            retry_at, error, ..
+        }) => {
+            let secs = retry_at
+                .saturating_sub(crate::state::session::now_ms())
+                .div_ceil(1000);
+            html! {
+                <Banner kind="error" title={t(Key::BackoffTitle)}
+                    message={format!("{} {} {secs} s.", error.user_message(), t(Key::NextTry))} />
+            }
+        }
+        _ => html! {},
+    }
+}

@@ -1,0 +1,625 @@
+//! The inbox store: the three API lists, the merged "Needs attention" view, what the operator sees
+//! (frozen while they are working in the list), and the selection.
+//!
+//! A reducer with an [`InboxAction`] enum, tested natively. The Yew root holds one per mounted
+//! widget, so two widgets never share it.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use crate::api::{ApiError, Conversation, ConversationId, Listed, Status, UserId};
+
+/// The three lists the API has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ListKind {
+    /// `GET /api/conversations/unassigned`
+    Unassigned,
+    /// `GET /api/conversations/unread`
+    Unread,
+    /// `GET /api/conversations/not-answered`
+    NotAnswered,
+}
+
+impl ListKind {
+    /// All three, in tab order.
+    pub const ALL: [ListKind; 3] = [
+        ListKind::Unassigned,
+        ListKind::Unread,
+        ListKind::NotAnswered,
+    ];
+}
+
+/// A view switch of the inbox.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum View {
+    /// Everything that needs an operator: the union of the three lists.
+    #[default]
+    Attention,
+    /// Waiting for someone to take it.
+    Unassigned,
+    /// In my inbox with unread messages.
+    Unread,
+    /// In my inbox, the client spoke last.
+    NotAnswered,
+}
+
+impl View {
+    /// Every view, in tab order.
+    pub const ALL: [View; 4] = [
+        View::Attention,
+        View::Unassigned,
+        View::Unread,
+        View::NotAnswered,
+    ];
+
+    /// The `data-testid` of its switch.
+    pub fn testid(self) -> &'static str {
+        match self {
+            View::Attention => "inbox-view-attention",
+            View::Unassigned => "inbox-view-unassigned",
+            View::Unread => "inbox-view-unread",
+            View::NotAnswered => "inbox-view-not-answered",
+        }
+    }
+
+    /// The name used by the JS API (`setView`) and the `view` attribute.
+    pub fn name(self) -> &'static str {
+        match self {
+            View::Attention => "attention",
+            View::Unassigned => "unassigned",
+            View::Unread => "unread",
+            View::NotAnswered => "not-answered",
+        }
+    }
+
+    /// Parses [`View::name`].
+    pub fn parse(name: &str) -> Option<View> {
+        View::ALL.into_iter().find(|v| v.name() == name.trim())
+    }
+}
+
+/// How rows are ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortOrder {
+    /// Latest activity first (the API's order).
+    #[default]
+    Latest,
+    /// Clients waiting for an answer first, longest wait first.
+    WaitingLongest,
+}
+
+/// One API list as last fetched.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListState {
+    /// The conversations (`None` until the first answer).
+    pub items: Option<Rc<Vec<Conversation>>>,
+    /// The last error, while it lasts (the items are kept: stale, not lost).
+    pub error: Option<ApiError>,
+    /// Elements of the last answer that could not be read and were skipped.
+    pub skipped: usize,
+}
+
+/// The inbox state of one widget.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InboxState {
+    lists: HashMap<ListKind, ListState>,
+    /// The view shown.
+    pub view: View,
+    /// The row order.
+    pub sort: SortOrder,
+    /// The rows on screen, in order. Frozen while the operator works in the list.
+    pub shown: Rc<Vec<Conversation>>,
+    /// Newer rows held back while the operator works in the list ("N updates").
+    pub pending: Option<Rc<Vec<Conversation>>>,
+    /// The operator's focus or pointer is in the list: do not move rows under it.
+    pub engaged: bool,
+    /// The selected (open) conversation.
+    pub selected: Option<ConversationId>,
+    /// My user id (the `operator_user_id` of conversations assigned to me), once known.
+    pub me: Option<UserId>,
+}
+
+/// What can happen to the inbox.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InboxAction {
+    /// A list answered.
+    Loaded(ListKind, Listed<Conversation>),
+    /// A list failed (its items are kept).
+    Failed(ListKind, ApiError),
+    /// The operator picked a view.
+    SetView(View),
+    /// The operator picked a sort order.
+    SetSort(SortOrder),
+    /// Focus or pointer entered (`true`) or left (`false`) the list.
+    Engage(bool),
+    /// The operator asked to see the held-back updates.
+    ApplyUpdates,
+    /// A conversation was opened (or closed with `None`).
+    Select(Option<ConversationId>),
+    /// An action of ours changed a conversation: show it at once, before the next poll.
+    Patched(Conversation),
+    /// My user id became known.
+    Me(Option<UserId>),
+}
+
+impl InboxState {
+    /// An empty inbox showing `view`.
+    pub fn with_view(view: View) -> Self {
+        InboxState {
+            view,
+            ..InboxState::default()
+        }
+    }
+
+    /// One API list.
+    pub fn list(&self, kind: ListKind) -> Option<&ListState> {
+        self.lists.get(&kind)
+    }
+
+    /// `true` until every list has answered (or failed) once.
+    pub fn is_loading(&self) -> bool {
+        ListKind::ALL.iter().any(|k| {
+            self.lists
+                .get(k)
+                .is_none_or(|l| l.items.is_none() && l.error.is_none())
+        })
+    }
+
+    /// The first error among the lists, if any.
+    pub fn error(&self) -> Option<&ApiError> {
+        ListKind::ALL
+            .iter()
+            .find_map(|k| self.lists.get(k).and_then(|l| l.error.as_ref()))
+    }
+
+    /// Elements skipped across the lists (unreadable server data).
+    pub fn skipped(&self) -> usize {
+        self.lists.values().map(|l| l.skipped).sum()
+    }
+
+    /// How many conversations a view holds now (live, not frozen).
+    pub fn count(&self, view: View) -> Option<usize> {
+        match view {
+            View::Attention => {
+                let loaded = ListKind::ALL.iter().any(|k| self.items(*k).is_some());
+                loaded.then(|| merged(self.all_items()).len())
+            }
+            View::Unassigned => self.items(ListKind::Unassigned).map(|v| v.len()),
+            View::Unread => self.items(ListKind::Unread).map(|v| v.len()),
+            View::NotAnswered => self.items(ListKind::NotAnswered).map(|v| v.len()),
+        }
+    }
+
+    /// The sum of `unread_count` over every conversation the inbox knows.
+    pub fn unread_total(&self) -> u64 {
+        merged(self.all_items())
+            .iter()
+            .map(|c| u64::from(c.unread_count))
+            .sum()
+    }
+
+    /// The freshest copy of a conversation the lists have.
+    pub fn find(&self, id: ConversationId) -> Option<&Conversation> {
+        self.all_items()
+            .filter(|c| c.id == id)
+            .max_by_key(|c| c.date_updated.unwrap_or(i64::MIN))
+    }
+
+    /// How many conversations differ between the rows shown and the held-back ones.
+    pub fn pending_count(&self) -> usize {
+        let Some(pending) = &self.pending else {
+            return 0;
+        };
+        let old: HashMap<ConversationId, &Conversation> =
+            self.shown.iter().map(|c| (c.id, c)).collect();
+        let new: HashMap<ConversationId, &Conversation> =
+            pending.iter().map(|c| (c.id, c)).collect();
+        let changed = new
+            .iter()
+            .filter(|(id, c)| old.get(id).is_none_or(|o| o != *c))
+            .count();
+        let gone = old.keys().filter(|id| !new.contains_key(id)).count();
+        let moved = if changed + gone == 0 {
+            usize::from(!same_order(&self.shown, pending))
+        } else {
+            0
+        };
+        changed + gone + moved
+    }
+
+    fn items(&self, kind: ListKind) -> Option<&Rc<Vec<Conversation>>> {
+        self.lists.get(&kind).and_then(|l| l.items.as_ref())
+    }
+
+    fn all_items(&self) -> impl Iterator<Item = &Conversation> {
+        ListKind::ALL
+            .into_iter()
+            .filter_map(|k| self.items(k))
+            .flat_map(|v| v.iter())
+    }
+
+    /// The rows the current view and sort call for, from the live lists.
+    fn computed_rows(&self) -> Vec<Conversation> {
+        let mut rows: Vec<Conversation> = match self.view {
+            View::Attention => merged(self.all_items()),
+            View::Unassigned => self.listed(ListKind::Unassigned),
+            View::Unread => self.listed(ListKind::Unread),
+            View::NotAnswered => self.listed(ListKind::NotAnswered),
+        };
+        sort_rows(&mut rows, self.sort);
+        rows
+    }
+
+    fn listed(&self, kind: ListKind) -> Vec<Conversation> {
+        self.items(kind)
+            .map(|v| merged(v.iter()))
+            .unwrap_or_default()
+    }
+
+    /// Recomputes the rows; holds them back if they would move under the operator.
+    fn refresh_rows(&mut self, force: bool) {
+        let rows = self.computed_rows();
+        if *self.shown == rows {
+            self.pending = None;
+            return;
+        }
+        if force || !self.engaged || self.shown.is_empty() || same_order(&self.shown, &rows) {
+            self.shown = Rc::new(rows);
+            self.pending = None;
+            return;
+        }
+        // Keep the order on screen, but let each row show its freshest content (badges, preview).
+        let fresh: HashMap<ConversationId, &Conversation> =
+            rows.iter().map(|c| (c.id, c)).collect();
+        let updated: Vec<Conversation> = self
+            .shown
+            .iter()
+            .map(|c| fresh.get(&c.id).map_or_else(|| c.clone(), |f| (*f).clone()))
+            .collect();
+        if *self.shown != updated {
+            self.shown = Rc::new(updated);
+        }
+        self.pending = Some(Rc::new(rows));
+    }
+}
+
+fn same_order(a: &[Conversation], b: &[Conversation]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.id == y.id)
+}
+
+/// Deduplicates by id (the newest `date_updated` wins), keeping first-seen order, and drops
+/// conversations that are closed (a list can be a poll behind an action of ours).
+fn merged<'a>(items: impl Iterator<Item = &'a Conversation>) -> Vec<Conversation> {
+    let mut index: HashMap<ConversationId, usize> = HashMap::new();
+    let mut out: Vec<Conversation> = Vec::new();
+    for c in items {
+        match index.get(&c.id).and_then(|&i| out.get_mut(i)) {
+            Some(existing) => {
+                if c.date_updated.unwrap_or(i64::MIN) > existing.date_updated.unwrap_or(i64::MIN) {
+                    *existing = c.clone();
+                }
+            }
+            None => {
+                index.insert(c.id, out.len());
+                out.push(c.clone());
+            }
+        }
+    }
+    out.retain(|c| c.status != Status::Closed);
+    out
+}
+
+/// Sorts rows. Latest: newest activity first. Waiting longest: clients waiting for an answer
+/// first, the oldest unanswered message first; then everyone else by latest activity.
+pub fn sort_rows(rows: &mut [Conversation], order: SortOrder) {
+    let activity = |c: &Conversation| c.date_updated.or(c.last_message_date).unwrap_or(i64::MIN);
+    match order {
+        SortOrder::Latest => {
+            rows.sort_by(|a, b| activity(b).cmp(&activity(a)).then(b.id.cmp(&a.id)));
+        }
+        SortOrder::WaitingLongest => rows.sort_by(|a, b| {
+            let waiting = |c: &Conversation| !c.is_operator_last_message;
+            let since =
+                |c: &Conversation| c.last_message_date.or(c.date_updated).unwrap_or(i64::MAX);
+            waiting(b)
+                .cmp(&waiting(a))
+                .then_with(|| {
+                    if waiting(a) {
+                        since(a).cmp(&since(b))
+                    } else {
+                        activity(b).cmp(&activity(a))
+                    }
+                })
+                .then(a.id.cmp(&b.id))
+        }),
+    }
+}
+
+impl Reducible for InboxState {
+    type Action = InboxAction;
+
+    fn reduce(self: Rc<Self>, action: InboxAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            InboxAction::Loaded(kind, listed) => {
+                let entry = next.lists.entry(kind).or_default();
+                let same = entry.items.as_deref() == Some(&listed.items)
+                    && entry.error.is_none()
+                    && entry.skipped == listed.skipped.len();
+                if same {
+                    // A poll that changes nothing changes no state, so nothing re-renders.
+                    return self;
+                }
+                entry.items = Some(Rc::new(listed.items));
+                entry.error = None;
+                entry.skipped = listed.skipped.len();
+                next.refresh_rows(false);
+            }
+            InboxAction::Failed(kind, error) => {
+                let entry = next.lists.entry(kind).or_default();
+                if entry.error.as_ref() == Some(&error) {
+                    return self;
+                }
+                entry.error = Some(error);
+            }
+            InboxAction::SetView(view) => {
+                if next.view == view {
+                    return self;
+                }
+                next.view = view;
+                next.refresh_rows(true);
+            }
+            InboxAction::SetSort(sort) => {
+                if next.sort == sort {
+                    return self;
+                }
+                next.sort = sort;
+                next.refresh_rows(true);
+            }
+            InboxAction::Engage(engaged) => {
+                if next.engaged == engaged {
+                    return self;
+                }
+                next.engaged = engaged;
+                if !engaged && next.pending.is_some() {
+                    next.refresh_rows(true);
+                }
+            }
+            InboxAction::ApplyUpdates => next.refresh_rows(true),
+            InboxAction::Select(id) => {
+                if next.selected == id {
+                    return self;
+                }
+                next.selected = id;
+            }
+            InboxAction::Patched(conversation) => {
+                for kind in ListKind::ALL {
+                    let Some(entry) = next.lists.get_mut(&kind) else {
+                        continue;
+                    };
+                    let Some(items) = &entry.items else { continue };
+                    let belongs = belongs_in(kind, &conversation, next.me);
+                    let mut list: Vec<Conversation> = items
+                        .iter()
+                        .filter(|c| c.id != conversation.id)
+                        .cloned()
+                        .collect();
+                    if belongs {
+                        list.insert(0, conversation.clone());
+                    }
+                    entry.items = Some(Rc::new(list));
+                }
+                next.refresh_rows(false);
+            }
+            InboxAction::Me(me) => {
+                if next.me == me {
+                    return self;
+                }
+                next.me = me;
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+/// Whether a conversation belongs in an API list, by the contract's reading (see
+/// `api::assumptions`). Used only to patch lists optimistically after our own actions; the next
+/// poll is the truth.
+fn belongs_in(kind: ListKind, c: &Conversation, me: Option<UserId>) -> bool {
+    let mine = me.is_some() && c.operator_user_id == me;
+    match kind {
+        ListKind::Unassigned => c.status == Status::Unassigned,
+        ListKind::Unread => c.status == Status::Inbox && mine && c.unread_count > 0,
+        ListKind::NotAnswered => c.status == Status::Inbox && mine && !c.is_operator_last_message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Channel;
+
+    fn conv(id: u64, updated: i64) -> Conversation {
+        Conversation {
+            id: ConversationId(id),
+            client_name: format!("Client {id}"),
+            channel: Channel::LiveChat,
+            last_message: Some("hi".into()),
+            last_message_date: Some(updated),
+            unread_count: 1,
+            status: Status::Unassigned,
+            operator_user_id: None,
+            group_id: None,
+            date_created: Some(0),
+            date_updated: Some(updated),
+            waiting_operator_response: true,
+            is_operator_last_message: false,
+            is_inner_message: false,
+            is_new_conversation: false,
+            unassigned_date: None,
+            avatar_url: None,
+            to_user_name: None,
+            conversation_type: None,
+            comment_post_title: None,
+            comment_post_url: None,
+        }
+    }
+
+    fn listed(items: Vec<Conversation>) -> Listed<Conversation> {
+        Listed {
+            items,
+            skipped: Vec::new(),
+        }
+    }
+
+    fn ids(rows: &[Conversation]) -> Vec<u64> {
+        rows.iter().map(|c| c.id.0).collect()
+    }
+
+    fn reduce(state: Rc<InboxState>, action: InboxAction) -> Rc<InboxState> {
+        state.reduce(action)
+    }
+
+    #[test]
+    fn attention_merges_and_dedupes_newest_first() {
+        let s = Rc::new(InboxState::default());
+        assert!(s.is_loading());
+        let s = reduce(
+            s,
+            InboxAction::Loaded(ListKind::Unassigned, listed(vec![conv(1, 10), conv(2, 30)])),
+        );
+        let s = reduce(
+            s,
+            InboxAction::Loaded(ListKind::Unread, listed(vec![conv(2, 40), conv(3, 20)])),
+        );
+        let s = reduce(
+            s,
+            InboxAction::Loaded(ListKind::NotAnswered, listed(vec![])),
+        );
+        assert!(!s.is_loading());
+        assert_eq!(ids(&s.shown), vec![2, 3, 1]);
+        assert_eq!(s.count(View::Attention), Some(3));
+        assert_eq!(s.count(View::Unread), Some(2));
+        assert_eq!(
+            s.find(ConversationId(2)).and_then(|c| c.date_updated),
+            Some(40)
+        );
+    }
+
+    #[test]
+    fn an_unchanged_poll_returns_the_same_state() {
+        let s = reduce(
+            Rc::new(InboxState::default()),
+            InboxAction::Loaded(ListKind::Unassigned, listed(vec![conv(1, 10)])),
+        );
+        let again = reduce(
+            s.clone(),
+            InboxAction::Loaded(ListKind::Unassigned, listed(vec![conv(1, 10)])),
+        );
+        assert!(Rc::ptr_eq(&s, &again));
+    }
+
+    #[test]
+    fn rows_do_not_jump_while_engaged_but_show_fresh_content() {
+        let s = reduce(
+            Rc::new(InboxState::default()),
+            InboxAction::Loaded(ListKind::Unassigned, listed(vec![conv(2, 20), conv(1, 10)])),
+        );
+        let s = reduce(s, InboxAction::Engage(true));
+        let mut bumped = conv(1, 30);
+        bumped.unread_count = 5;
+        let s = reduce(
+            s,
+            InboxAction::Loaded(
+                ListKind::Unassigned,
+                listed(vec![bumped, conv(2, 20), conv(3, 25)]),
+            ),
+        );
+        assert_eq!(ids(&s.shown), vec![2, 1], "order frozen");
+        assert_eq!(s.shown[1].unread_count, 5, "content fresh");
+        assert_eq!(s.pending_count(), 2, "row 1 changed, row 3 appeared");
+        let s = reduce(s, InboxAction::ApplyUpdates);
+        assert_eq!(ids(&s.shown), vec![1, 3, 2]);
+        assert_eq!(s.pending_count(), 0);
+    }
+
+    #[test]
+    fn leaving_the_list_applies_held_updates() {
+        let s = reduce(
+            Rc::new(InboxState::default()),
+            InboxAction::Loaded(ListKind::Unassigned, listed(vec![conv(1, 10)])),
+        );
+        let s = reduce(s, InboxAction::Engage(true));
+        let s = reduce(
+            s,
+            InboxAction::Loaded(ListKind::Unassigned, listed(vec![conv(2, 20), conv(1, 10)])),
+        );
+        assert_eq!(ids(&s.shown), vec![1]);
+        let s = reduce(s, InboxAction::Engage(false));
+        assert_eq!(ids(&s.shown), vec![2, 1]);
+    }
+
+    #[test]
+    fn waiting_longest_puts_the_oldest_unanswered_first() {
+        let mut answered = conv(1, 5);
+        answered.is_operator_last_message = true;
+        let mut rows = vec![conv(2, 50), answered, conv(3, 20)];
+        sort_rows(&mut rows, SortOrder::WaitingLongest);
+        assert_eq!(ids(&rows), vec![3, 2, 1]);
+        sort_rows(&mut rows, SortOrder::Latest);
+        assert_eq!(ids(&rows), vec![2, 3, 1]);
+    }
+
+    #[test]
+    fn errors_keep_the_last_items() {
+        let s = reduce(
+            Rc::new(InboxState::default()),
+            InboxAction::Loaded(ListKind::Unassigned, listed(vec![conv(1, 10)])),
+        );
+        let s = reduce(
+            s,
+            InboxAction::Failed(ListKind::Unassigned, ApiError::Timeout),
+        );
+        assert_eq!(s.error(), Some(&ApiError::Timeout));
+        assert_eq!(ids(&s.shown), vec![1]);
+        let s = reduce(
+            s,
+            InboxAction::Loaded(ListKind::Unassigned, listed(vec![conv(1, 10)])),
+        );
+        assert_eq!(s.error(), None);
+    }
+
+    #[test]
+    fn patched_conversation_moves_between_lists() {
+        let me = Some(UserId(1001));
+        let s = reduce(Rc::new(InboxState::default()), InboxAction::Me(me));
+        let s = reduce(
+            s,
+            InboxAction::Loaded(ListKind::Unassigned, listed(vec![conv(1, 10)])),
+        );
+        let s = reduce(
+            s,
+            InboxAction::Loaded(ListKind::NotAnswered, listed(vec![])),
+        );
+        let mut taken = conv(1, 11);
+        taken.status = Status::Inbox;
+        taken.operator_user_id = me;
+        let s = reduce(s, InboxAction::Patched(taken));
+        assert_eq!(s.count(View::Unassigned), Some(0));
+        assert_eq!(s.count(View::NotAnswered), Some(1));
+        let mut closed = conv(1, 12);
+        closed.status = Status::Closed;
+        let s = reduce(s, InboxAction::Patched(closed));
+        assert_eq!(s.count(View::Attention), Some(0));
+    }
+
+    #[test]
+    fn views_round_trip_their_names() {
+        for v in View::ALL {
+            assert_eq!(View::parse(v.name()), Some(v));
+        }
+        assert_eq!(View::parse("nope"), None);
+    }
+}

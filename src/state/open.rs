@@ -1,0 +1,308 @@
+//! The open conversation: the latest copy from `get`, its history, client messages observed by
+//! polling, and the state of the header actions (pending, scheduled with Undo, failed).
+
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use crate::api::{ApiError, Conversation, ConversationId, HistoryMessage, Listed, Status, UserId};
+use crate::sync::timeline::ObservedMessage;
+
+/// A header action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ActionKind {
+    /// Take it into my inbox (`start`).
+    Take,
+    /// Close it.
+    Close,
+    /// Back to the unassigned queue.
+    Unassign,
+    /// Give it to an operator.
+    AssignOperator,
+    /// Give it to a group.
+    AssignGroup,
+}
+
+impl ActionKind {
+    /// Whether the action waits a few seconds with an Undo before the call is made.
+    pub fn has_undo(self) -> bool {
+        matches!(self, ActionKind::Close | ActionKind::Unassign)
+    }
+}
+
+/// Where the header actions are.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum ActionState {
+    /// Nothing going on.
+    #[default]
+    Idle,
+    /// Waiting for the Undo window to pass (`until` in ms of the page clock).
+    Scheduled {
+        /// Which action.
+        kind: ActionKind,
+        /// When the call will be made.
+        until: f64,
+    },
+    /// The call is in flight.
+    Pending(ActionKind),
+    /// The call failed.
+    Failed {
+        /// Which action.
+        kind: ActionKind,
+        /// What the server said, in user words.
+        message: String,
+    },
+}
+
+/// What changed since the operator last looked, for the before-send check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Drift {
+    /// The client wrote again.
+    NewClientMessage,
+    /// Another operator took it.
+    TakenByOther,
+    /// It was closed.
+    Closed,
+}
+
+/// The open conversation's store.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OpenState {
+    /// Which conversation (`None`: nothing open).
+    pub id: Option<ConversationId>,
+    /// Its latest copy.
+    pub conversation: Option<Conversation>,
+    /// The copy the operator has acknowledged (opened, or confirmed after a change).
+    pub acknowledged: Option<Conversation>,
+    /// Its history, when a history URL is configured and it answered.
+    pub history: Option<Rc<Vec<HistoryMessage>>>,
+    /// The last history error.
+    pub history_error: Option<ApiError>,
+    /// Client messages observed by polling.
+    pub observed: Rc<Vec<ObservedMessage>>,
+    /// The last `get` error, while it lasts.
+    pub error: Option<ApiError>,
+    /// The header actions.
+    pub action: ActionState,
+}
+
+/// What can happen to the open conversation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OpenAction {
+    /// Open `id`, showing `known` (from a list) until `get` answers.
+    Open(ConversationId, Option<Conversation>),
+    /// Nothing open.
+    CloseView,
+    /// `get` (or an action) answered.
+    Fetched(Conversation),
+    /// `get` failed.
+    FetchFailed(ConversationId, ApiError),
+    /// The history answered.
+    History(ConversationId, Listed<HistoryMessage>),
+    /// The history failed.
+    HistoryFailed(ConversationId, ApiError),
+    /// The operator saw the current state (so the before-send check starts again from here).
+    Acknowledge,
+    /// Our own send went through: what the server has now is what we know.
+    OwnSend(Conversation),
+    /// A header action changed state.
+    Action(ActionState),
+}
+
+impl OpenState {
+    /// What changed since the operator acknowledged the conversation.
+    pub fn drift(&self, me: Option<UserId>) -> Vec<Drift> {
+        let (Some(now), Some(seen)) = (&self.conversation, &self.acknowledged) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let newer = now.last_message_date.unwrap_or(0) > seen.last_message_date.unwrap_or(0);
+        if newer && !now.is_operator_last_message && !now.is_inner_message {
+            out.push(Drift::NewClientMessage);
+        }
+        if now.operator_user_id != seen.operator_user_id
+            && now.operator_user_id.is_some()
+            && now.operator_user_id != me
+        {
+            out.push(Drift::TakenByOther);
+        }
+        if now.status == Status::Closed && seen.status != Status::Closed {
+            out.push(Drift::Closed);
+        }
+        out
+    }
+}
+
+impl Reducible for OpenState {
+    type Action = OpenAction;
+
+    fn reduce(self: Rc<Self>, action: OpenAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            OpenAction::Open(id, known) => {
+                if self.id == Some(id) {
+                    return self;
+                }
+                next = OpenState {
+                    id: Some(id),
+                    acknowledged: known.clone(),
+                    conversation: known,
+                    ..OpenState::default()
+                };
+            }
+            OpenAction::CloseView => next = OpenState::default(),
+            OpenAction::Fetched(c) => {
+                if self.id != Some(c.id) {
+                    return self;
+                }
+                if self.conversation.as_ref() == Some(&c) && self.error.is_none() {
+                    return self;
+                }
+                if let Some(old) = &self.conversation {
+                    let newer =
+                        c.last_message_date.unwrap_or(0) > old.last_message_date.unwrap_or(0);
+                    if newer && self.history.is_none() {
+                        if let Some(seen) = ObservedMessage::from_conversation(&c) {
+                            let mut observed = (*next.observed).clone();
+                            observed.push(seen);
+                            next.observed = Rc::new(observed);
+                        }
+                    }
+                }
+                if next.acknowledged.is_none() {
+                    next.acknowledged = Some(c.clone());
+                }
+                next.conversation = Some(c);
+                next.error = None;
+            }
+            OpenAction::FetchFailed(id, e) => {
+                if self.id != Some(id) || self.error.as_ref() == Some(&e) {
+                    return self;
+                }
+                next.error = Some(e);
+            }
+            OpenAction::History(id, listed) => {
+                if self.id != Some(id) {
+                    return self;
+                }
+                if self.history.as_deref() == Some(&listed.items) && self.history_error.is_none() {
+                    return self;
+                }
+                next.history = Some(Rc::new(listed.items));
+                next.history_error = None;
+                // History now covers what polling observed.
+                next.observed = Rc::new(Vec::new());
+            }
+            OpenAction::HistoryFailed(id, e) => {
+                if self.id != Some(id) || self.history_error.as_ref() == Some(&e) {
+                    return self;
+                }
+                next.history_error = Some(e);
+            }
+            OpenAction::Acknowledge => {
+                if next.acknowledged == next.conversation {
+                    return self;
+                }
+                next.acknowledged = next.conversation.clone();
+            }
+            OpenAction::OwnSend(c) => {
+                if self.id != Some(c.id) {
+                    return self;
+                }
+                // Only our own change is acknowledged: a client message that arrived meanwhile
+                // still counts as news.
+                let drift_before = self.drift(None);
+                next.conversation = Some(c.clone());
+                if !drift_before.contains(&Drift::NewClientMessage) {
+                    next.acknowledged = Some(c);
+                }
+            }
+            OpenAction::Action(state) => {
+                if self.action == state {
+                    return self;
+                }
+                next.action = state;
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Channel;
+
+    fn conv(date: i64) -> Conversation {
+        Conversation {
+            id: ConversationId(7),
+            client_name: "Ann".into(),
+            channel: Channel::Telegram,
+            last_message: Some(format!("m{date}")),
+            last_message_date: Some(date),
+            unread_count: 0,
+            status: Status::Inbox,
+            operator_user_id: Some(UserId(1001)),
+            group_id: None,
+            date_created: Some(0),
+            date_updated: Some(date),
+            waiting_operator_response: true,
+            is_operator_last_message: false,
+            is_inner_message: false,
+            is_new_conversation: false,
+            unassigned_date: None,
+            avatar_url: None,
+            to_user_name: None,
+            conversation_type: None,
+            comment_post_title: None,
+            comment_post_url: None,
+        }
+    }
+
+    #[test]
+    fn drift_reports_new_client_message_other_operator_and_close() {
+        let me = Some(UserId(1001));
+        let s = Rc::new(OpenState::default())
+            .reduce(OpenAction::Open(ConversationId(7), Some(conv(10))));
+        assert!(s.drift(me).is_empty());
+        let mut later = conv(20);
+        later.operator_user_id = Some(UserId(1002));
+        later.status = Status::Closed;
+        let s = s.reduce(OpenAction::Fetched(later));
+        assert_eq!(
+            s.drift(me),
+            vec![Drift::NewClientMessage, Drift::TakenByOther, Drift::Closed]
+        );
+        let s = s.reduce(OpenAction::Acknowledge);
+        assert!(s.drift(me).is_empty());
+    }
+
+    #[test]
+    fn polling_observes_client_messages_without_history() {
+        let s = Rc::new(OpenState::default())
+            .reduce(OpenAction::Open(ConversationId(7), Some(conv(10))));
+        let s = s.reduce(OpenAction::Fetched(conv(20)));
+        assert_eq!(s.observed.len(), 1);
+        assert_eq!(s.observed[0].text, "m20");
+        assert_eq!(s.observed[0].at, 20);
+        let same = s.clone().reduce(OpenAction::Fetched(conv(20)));
+        assert!(Rc::ptr_eq(&s, &same), "an unchanged poll changes nothing");
+    }
+
+    #[test]
+    fn answers_for_another_conversation_are_ignored() {
+        let s = Rc::new(OpenState::default()).reduce(OpenAction::Open(ConversationId(8), None));
+        let after = s.clone().reduce(OpenAction::Fetched(conv(20)));
+        assert!(Rc::ptr_eq(&s, &after));
+    }
+
+    #[test]
+    fn own_send_is_acknowledged_but_client_news_is_kept() {
+        let s = Rc::new(OpenState::default())
+            .reduce(OpenAction::Open(ConversationId(7), Some(conv(10))));
+        let mut mine = conv(15);
+        mine.is_operator_last_message = true;
+        let s = s.reduce(OpenAction::OwnSend(mine));
+        assert!(s.drift(None).is_empty());
+    }
+}
