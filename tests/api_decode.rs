@@ -1,7 +1,12 @@
 //! Native tests of the response decoders: the documented fixtures, tolerance, hostile input,
 //! property tests, and the fuzz corpus replay.
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use blinger_inbox::api::wire::{
     decode_all, decode_conversation, decode_conversations, decode_groups, decode_history,

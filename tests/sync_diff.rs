@@ -1,6 +1,11 @@
 //! Snapshot diffing: correctness, reordering and duplicates (property tests).
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use blinger_inbox::api::wire::decode_conversation;
 use blinger_inbox::api::{Conversation, ConversationId, HttpResponse, Status, UserId};

@@ -1,6 +1,11 @@
 //! The outbox state machine, for every outcome.
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use blinger_inbox::api::wire::decode_conversation;
 use blinger_inbox::api::{ApiError, Conversation, ConversationId, HttpResponse};

@@ -1,6 +1,6 @@
 //! Helpers shared by the browser tests: a fresh root per test, `data-testid` queries, and waiting
 //! on what the user would see (never a fixed sleep standing in for a result).
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::time::Duration;
 
