@@ -8,15 +8,20 @@
 //! Each test creates its own conversation through `POST /sandbox/customer-message`, so tests do
 //! not depend on each other or on the seed's exact content (only on its operators and groups).
 #![cfg(target_arch = "wasm32")]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use blinger_inbox::api::wire::decode_conversation;
 use blinger_inbox::api::{
-    ApiError, ClientConfig, ConversationId, GroupId, HttpResponse, MessageKind, OperatorId,
-    Status, Token, TokenProvider, TokenSource, UserId, WebClient,
+    ApiError, ClientConfig, ConversationId, GroupId, HttpResponse, MessageKind, OperatorId, Status,
+    Token, TokenProvider, TokenSource, UserId, WebClient,
 };
 use blinger_inbox::sync::{Outbox, SendKind, SendState};
 use gloo_net::http::Request;
@@ -63,7 +68,9 @@ async fn new_conversation(text: &str) -> ConversationId {
         .unwrap();
     let status = resp.status();
     let body = resp.text().await.unwrap();
-    decode_conversation(&HttpResponse::new(status, body)).unwrap().id
+    decode_conversation(&HttpResponse::new(status, body))
+        .unwrap()
+        .id
 }
 
 async fn arm_fault(spec: serde_json::Value) {
@@ -74,11 +81,19 @@ async fn arm_fault(spec: serde_json::Value) {
         .send()
         .await
         .unwrap();
-    assert_eq!(resp.status(), 200, "arming fault: {}", resp.text().await.unwrap_or_default());
+    assert_eq!(
+        resp.status(),
+        200,
+        "arming fault: {}",
+        resp.text().await.unwrap_or_default()
+    );
 }
 
 async fn clear_faults() {
-    let resp = Request::delete(&format!("{}/sandbox/faults", base())).send().await.unwrap();
+    let resp = Request::delete(&format!("{}/sandbox/faults", base()))
+        .send()
+        .await
+        .unwrap();
     assert!(resp.ok());
 }
 
@@ -92,18 +107,43 @@ async fn conversation_lifecycle_round_trips_every_action() {
     assert_eq!(got.status, Status::Unassigned);
     assert_eq!(got.channel, blinger_inbox::api::Channel::Telegram);
     assert_eq!(got.client_name, "Browser test 🧪");
-    assert!(c.unassigned().await.unwrap().items.iter().any(|x| x.id == id));
+    assert!(
+        c.unassigned()
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .any(|x| x.id == id)
+    );
 
     let started = c.start(id).await.unwrap();
     assert_eq!(started.status, Status::Inbox);
-    assert_eq!(started.operator_user_id, Some(ANNA_USER), "operator_user_id holds user_id");
-    assert!(c.not_answered().await.unwrap().items.iter().any(|x| x.id == id));
+    assert_eq!(
+        started.operator_user_id,
+        Some(ANNA_USER),
+        "operator_user_id holds user_id"
+    );
+    assert!(
+        c.not_answered()
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .any(|x| x.id == id)
+    );
 
     let text = "Reply ✓ & <b>not bold</b> مرحبا";
     let sent = c.send_message(id, text).await.unwrap();
     assert_eq!(sent.last_message.as_deref(), Some(text));
     assert!(sent.is_operator_last_message);
-    assert!(!c.not_answered().await.unwrap().items.iter().any(|x| x.id == id));
+    assert!(
+        !c.not_answered()
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .any(|x| x.id == id)
+    );
 
     let url = "https://files.example.test/report.pdf";
     let filed = c.send_file_message(id, url).await.unwrap();
@@ -120,21 +160,36 @@ async fn conversation_lifecycle_round_trips_every_action() {
 
     let back = c.unassign(id).await.unwrap();
     assert_eq!(back.status, Status::Unassigned);
-    assert!(c.unassigned().await.unwrap().items.iter().any(|x| x.id == id));
+    assert!(
+        c.unassigned()
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .any(|x| x.id == id)
+    );
 
     let closed = c.close(id).await.unwrap();
     assert_eq!(closed.status, Status::Closed);
     assert_eq!(c.get(id).await.unwrap().status, Status::Closed);
 
-    let history = c.history(id).await.unwrap().expect("history URL configured");
+    let history = c
+        .history(id)
+        .await
+        .unwrap()
+        .expect("history URL configured");
     assert!(history.skipped.is_empty());
     let kinds: Vec<&MessageKind> = history.items.iter().map(|m| &m.kind).collect();
     assert_eq!(kinds.first(), Some(&&MessageKind::Client));
     assert!(history.items.iter().any(|m| m.kind == MessageKind::Message
         && m.text.as_deref() == Some(text)
         && m.operator_id == Some(ANNA)));
-    assert!(history.items.iter().any(|m| m.kind == MessageKind::File
-        && m.file_url.as_deref() == Some(url)));
+    assert!(
+        history
+            .items
+            .iter()
+            .any(|m| m.kind == MessageKind::File && m.file_url.as_deref() == Some(url))
+    );
     assert!(history.items.iter().any(|m| m.kind == MessageKind::Note));
 }
 
@@ -154,7 +209,11 @@ async fn unread_lists_the_operators_conversations() {
         .unwrap();
     assert!(resp.ok());
     let unread = c.unread().await.unwrap();
-    let mine = unread.items.iter().find(|x| x.id == id).expect("in Anna's unread list");
+    let mine = unread
+        .items
+        .iter()
+        .find(|x| x.id == id)
+        .expect("in Anna's unread list");
     assert!(mine.unread_count > 0);
     assert_eq!(mine.last_message.as_deref(), Some("Anyone there?"));
 }
@@ -169,14 +228,22 @@ async fn operators_and_groups_round_trip() {
     assert!(anna.email.contains('@'));
     let groups = c.groups().await.unwrap();
     assert!(groups.items.len() >= 3);
-    assert!(groups.items.iter().any(|g| g.is_default && g.color.is_some()));
+    assert!(
+        groups
+            .items
+            .iter()
+            .any(|g| g.is_default && g.color.is_some())
+    );
 }
 
 #[wasm_bindgen_test]
 async fn wrong_token_is_unauthorized_and_never_echoed() {
     let secret = "wrong-token-0123456789";
-    let c = WebClient::web(ClientConfig::new(base(), TokenSource::Fixed(Token::new(secret))))
-        .unwrap();
+    let c = WebClient::web(ClientConfig::new(
+        base(),
+        TokenSource::Fixed(Token::new(secret)),
+    ))
+    .unwrap();
     let e = c.unassigned().await.unwrap_err();
     assert!(matches!(e, ApiError::Unauthorized { .. }), "{e:?}");
     assert!(e.is_definite_rejection());
@@ -189,7 +256,9 @@ async fn wrong_token_is_unauthorized_and_never_echoed() {
     let none = WebClient::web(ClientConfig::new(base(), TokenSource::None)).unwrap();
     assert_eq!(
         none.unassigned().await.unwrap_err(),
-        ApiError::Unauthorized { message: "Empty token".to_owned() }
+        ApiError::Unauthorized {
+            message: "Empty token".to_owned()
+        }
     );
 }
 
@@ -201,7 +270,11 @@ async fn provider_is_asked_again_after_401_and_the_get_retried() {
         let counter = Rc::clone(&counter);
         Box::pin(async move {
             counter.set(counter.get() + 1);
-            Ok(Token::new(if counter.get() == 1 { "stale-token" } else { TOKEN }))
+            Ok(Token::new(if counter.get() == 1 {
+                "stale-token"
+            } else {
+                TOKEN
+            }))
         })
     });
     let c = WebClient::web(ClientConfig::new(base(), TokenSource::Provider(provider))).unwrap();
@@ -214,10 +287,16 @@ async fn provider_is_asked_again_after_401_and_the_get_retried() {
 async fn unknown_operator_is_a_validation_error() {
     let c = client();
     let id = new_conversation("Assign me to nobody").await;
-    let e = c.assign_operator(id, OperatorId(999_999)).await.unwrap_err();
+    let e = c
+        .assign_operator(id, OperatorId(999_999))
+        .await
+        .unwrap_err();
     assert_eq!(
         e,
-        ApiError::Validation { message: Some("Operator not found".to_owned()), fields: vec![] }
+        ApiError::Validation {
+            message: Some("Operator not found".to_owned()),
+            fields: vec![]
+        }
     );
     assert!(e.user_message().contains("Operator not found"));
     let e = c.get(ConversationId(987_654_321)).await.unwrap_err();
@@ -233,25 +312,43 @@ async fn timed_out_send_is_reconciled_to_sent_through_get() {
 
     let mut outbox = Outbox::new();
     let text = format!("Sent into a slow server {}", js_sys::Date::now());
-    let local = outbox.enqueue(id, SendKind::Reply, text.clone(), js_sys::Date::now() as u64);
-    let job = outbox.begin(local, Some(&seen), js_sys::Date::now() as u64).unwrap();
+    let local = outbox.enqueue(
+        id,
+        SendKind::Reply,
+        text.clone(),
+        js_sys::Date::now() as u64,
+    );
+    let job = outbox
+        .begin(local, Some(&seen), js_sys::Date::now() as u64)
+        .unwrap();
 
     // The server carries the send out, but answers only after the client gave up.
-    arm_fault(json!({"path": "/api/conversations/send-message", "count": 1, "status": 504,
-                     "delay_ms": 2_500, "body": "json", "apply": true}))
+    arm_fault(
+        json!({"path": "/api/conversations/send-message", "count": 1, "status": 504,
+                     "delay_ms": 2_500, "body": "json", "apply": true}),
+    )
     .await;
-    let e = c.send_message(job.conversation, &job.text).await.unwrap_err();
+    let e = c
+        .send_message(job.conversation, &job.text)
+        .await
+        .unwrap_err();
     assert_eq!(e, ApiError::Timeout);
     assert!(e.outcome_unknown());
     outbox.on_error(local, &e);
-    assert!(matches!(outbox.item(local).unwrap().state, SendState::NeedsReconcile { .. }));
+    assert!(matches!(
+        outbox.item(local).unwrap().state,
+        SendState::NeedsReconcile { .. }
+    ));
     assert_eq!(outbox.item(local).unwrap().state.hook(), "sending");
 
     // Let the server finish the delayed handler, then reconcile.
     gloo_timers::future::TimeoutFuture::new(2_500).await;
     let now = c.get(id).await.unwrap();
     let state = outbox.reconcile(local, &now).unwrap();
-    assert!(matches!(state, SendState::Sent { .. }), "{state:?} / {now:?}");
+    assert!(
+        matches!(state, SendState::Sent { .. }),
+        "{state:?} / {now:?}"
+    );
     clear_faults().await;
 }
 
@@ -265,7 +362,9 @@ async fn lost_answers_reconcile_and_rejected_sends_fail() {
     // 503 after the handler ran: unknown outcome → reconciled to Sent.
     let mut outbox = Outbox::new();
     let a = outbox.enqueue(id, SendKind::Reply, "answer lost", 0);
-    outbox.begin(a, Some(&seen), js_sys::Date::now() as u64).unwrap();
+    outbox
+        .begin(a, Some(&seen), js_sys::Date::now() as u64)
+        .unwrap();
     arm_fault(json!({"path": "/api/conversations/send-message", "status": 503, "body": "html", "apply": true})).await;
     let e = c.send_message(id, "answer lost").await.unwrap_err();
     assert_eq!(e, ApiError::Server { status: 503 });
@@ -276,8 +375,11 @@ async fn lost_answers_reconcile_and_rejected_sends_fail() {
     // 502 without the handler: unknown outcome → Unconfirmed (never resent).
     let seen = c.get(id).await.unwrap();
     let b = outbox.enqueue(id, SendKind::Note, "never arrived", 0);
-    outbox.begin(b, Some(&seen), js_sys::Date::now() as u64).unwrap();
-    arm_fault(json!({"path": "/api/conversations/send-note", "status": 502, "body": "truncated"})).await;
+    outbox
+        .begin(b, Some(&seen), js_sys::Date::now() as u64)
+        .unwrap();
+    arm_fault(json!({"path": "/api/conversations/send-note", "status": 502, "body": "truncated"}))
+        .await;
     let e = c.send_note(id, "never arrived").await.unwrap_err();
     assert!(e.outcome_unknown(), "{e:?}");
     outbox.on_error(b, &e);
@@ -318,7 +420,14 @@ async fn abort_scope_cancels_an_in_flight_request() {
     });
     let started = js_sys::Date::now();
     assert_eq!(c.operators().await.unwrap_err(), ApiError::Aborted);
-    assert!(js_sys::Date::now() - started < 2_500.0, "the abort did not cut the request short");
-    assert_eq!(c.groups().await.unwrap_err(), ApiError::Aborted, "the scope stays aborted");
+    assert!(
+        js_sys::Date::now() - started < 2_500.0,
+        "the abort did not cut the request short"
+    );
+    assert_eq!(
+        c.groups().await.unwrap_err(),
+        ApiError::Aborted,
+        "the scope stays aborted"
+    );
     clear_faults().await;
 }
