@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use blinger_sandbox::{Config, SeedMode};
 use clap::Parser;
+use clap::builder::BoolishValueParser;
 
 /// A local server that behaves like Blinger's conversations API.
 #[derive(Debug, Parser)]
@@ -33,7 +34,7 @@ struct Cli {
     #[arg(long, env = "BLINGER_SANDBOX_SIMULATE", value_name = "SECONDS")]
     simulate: Option<f64>,
     /// Enables the loopback-only fault-injection endpoints /sandbox/faults and /sandbox/requests.
-    #[arg(long, env = "BLINGER_SANDBOX_FAULTS")]
+    #[arg(long, env = "BLINGER_SANDBOX_FAULTS", value_parser = BoolishValueParser::new())]
     faults: bool,
     /// Serves this built app directory at /.
     #[arg(
@@ -55,7 +56,7 @@ struct Cli {
     )]
     cors_origins: Vec<String>,
     /// Serves /proxy/api/... and /proxy/sandbox/conversations/... adding the token server-side.
-    #[arg(long, env = "BLINGER_SANDBOX_PROXY")]
+    #[arg(long, env = "BLINGER_SANDBOX_PROXY", value_parser = BoolishValueParser::new())]
     proxy: bool,
 }
 
