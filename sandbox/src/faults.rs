@@ -81,11 +81,11 @@ impl FaultSpec {
             );
         }
         if let Some(s) = self.status
-            && !(100..=599).contains(&s)
+            && !(200..=599).contains(&s)
         {
             errors.insert(
                 "status".to_owned(),
-                "status must be between 100 and 599".to_owned(),
+                "status must be between 200 and 599".to_owned(),
             );
         }
         if self.delay_ms > 120_000 {

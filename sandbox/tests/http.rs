@@ -575,6 +575,16 @@ async fn faults_of_every_kind() {
     )
     .await;
     assert_eq!(status, 400);
+    let (status, body) = decode(
+        sb.http
+            .post(sb.at("/sandbox/faults"))
+            .json(&json!({"path": "/x", "status": 101}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
 
     // request counts
     decode(
