@@ -17,12 +17,20 @@ use crate::rng::Rng;
 use crate::webhooks::{Event, Webhooks, payload};
 
 /// Shared server state.
-#[derive(Debug)]
 pub struct AppState {
     pub db: Db,
     pub token: String,
     pub webhooks: Option<Webhooks>,
     pub rng: Mutex<Rng>,
+}
+
+/// Never prints the token.
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("webhooks", &self.webhooks)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The state handlers see.
