@@ -59,13 +59,15 @@ if [ "$want_browsers" = 1 ]; then
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   command -v firefox-esr >/dev/null || command -v firefox >/dev/null || missing+=(firefox-esr)
+  # Fonts so screenshots show emoji and non-Latin scripts as users see them.
+  dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || missing+=(fonts-noto-color-emoji fonts-dejavu-core)
   if [ "${#missing[@]}" -gt 0 ]; then
     log "installing ${missing[*]} from Debian (about 2 minutes)"
     sudo_cmd=()
     [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
     "${sudo_cmd[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
-      "${missing[@]}" fonts-dejavu-core >/dev/null
+      "${missing[@]}" >/dev/null
   fi
   if ! command -v geckodriver >/dev/null; then
     log "installing geckodriver (about 2 minutes)"

@@ -515,13 +515,13 @@ mod tests {
     #[test]
     fn app_config_never_carries_a_token() {
         let s = parse_app_config(
-            r#"{"base_url":"/proxy","operator_id":1,"token":"nope","history_url":"/proxy/sandbox/conversations/{id}/messages"}"#,
+            r#"{"base_url":"/proxy","operator_id":1,"token":"nope","history_url":"/sandbox/conversations/{id}/messages"}"#,
         )
         .unwrap();
         assert_eq!(s.token, None);
         assert_eq!(
             s.history_url.as_deref(),
-            Some("/proxy/sandbox/conversations/{id}/messages")
+            Some("/sandbox/conversations/{id}/messages")
         );
         assert!(parse_app_config("<html>").is_none());
         assert!(parse_app_config(r#"{"base_url":"javascript:1"}"#).is_none());

@@ -119,6 +119,7 @@ catalog! {
     NoteTag => "Note:", "Заметка:";
     YouTag => "You:", "Вы:";
     UnreadWord => "unread", "непрочитанных";
+    WaitsPrefix => "waits", "ждёт";
     WaitingTitle => "Waiting for an answer", "Ждёт ответа";
     DraftTag => "Draft", "Черновик";
     ShortcutsTitle => "Keyboard shortcuts", "Сочетания клавиш";

@@ -52,7 +52,8 @@ pub fn ConversationRow(props: &ConversationRowProps) -> Html {
     };
     let now = crate::state::session::now_ms() as i64 / 1000;
     let activity = c.last_message_date.or(c.date_updated);
-    let waiting = (!c.is_operator_last_message && c.waiting_operator_response)
+    // After a note the last message date is the note's: the client's wait is then unknown.
+    let waiting = (!c.is_operator_last_message && c.waiting_operator_response && !c.is_inner_message)
         .then_some(activity)
         .flatten()
         .map(|since| time::short_duration(now - since));
@@ -88,7 +89,7 @@ pub fn ConversationRow(props: &ConversationRowProps) -> Html {
             <div class="bi-row__meta">
                 <span class="bi-chip">{ c.channel.label().to_owned() }</span>
                 if let Some(w) = waiting {
-                    <span class="bi-row__waiting" title={t(Key::WaitingTitle)}>{ format!("⏱ {w}") }</span>
+                    <span class="bi-row__waiting" title={t(Key::WaitingTitle)}>{ format!("{} {w}", t(Key::WaitsPrefix)) }</span>
                 }
                 if let Some(a) = assignee { <span class="bi-row__assignee" dir="auto">{ a }</span> }
                 if let Some(g) = props.group.clone() { <span class="bi-row__group" dir="auto">{ g }</span> }

@@ -366,6 +366,11 @@ impl Session {
         }
     }
 
+    /// Switches the inbox view (the JS API's `setView`).
+    pub fn set_view(&self, view: super::inbox::View) {
+        self.dispatch.inbox.dispatch(InboxAction::SetView(view));
+    }
+
     /// A new token arrived (after `auth-required`): polling starts again.
     pub fn token_changed(&self) {
         let now = now_ms();
