@@ -347,7 +347,10 @@ async fn timed_out_send_is_reconciled_to_sent_through_get() {
     let state = outbox.reconcile(local, &now).unwrap();
     assert!(
         matches!(state, SendState::Sent { .. }),
-        "{state:?} / {now:?}"
+        "the timed-out send did not reach the server ({state:?}; last_message {:?}). The \
+         sandbox's fault layer must run the real handler (apply=true) even though the client \
+         gave up and aborted the request, i.e. before the delay, not after it",
+        now.last_message
     );
     clear_faults().await;
 }
