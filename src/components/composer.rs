@@ -100,7 +100,11 @@ pub fn Composer(props: &ComposerProps) -> Html {
         let me = props.me;
         let input_ref = input_ref.clone();
         Callback::from(move |force: bool| {
-            let value = (*text).trim().to_owned();
+            // What is in the field is what the operator typed, even if a render is still pending.
+            let value = field_value(&input_ref)
+                .unwrap_or_else(|| (*text).clone())
+                .trim()
+                .to_owned();
             if value.is_empty() {
                 error.set(Some(if *mode == SendKind::File {
                     Key::FileUrlEmpty
@@ -293,6 +297,12 @@ fn button_mode(mode: SendKind) -> &'static str {
         SendKind::File => "file",
         SendKind::Note => "note",
     }
+}
+
+fn field_value(node: &NodeRef) -> Option<String> {
+    node.cast::<HtmlTextAreaElement>()
+        .map(|t| t.value())
+        .or_else(|| node.cast::<HtmlInputElement>().map(|i| i.value()))
 }
 
 fn focus(node: &NodeRef) {

@@ -1,6 +1,12 @@
 //! Helpers shared by the browser tests: a fresh root per test, `data-testid` queries, and waiting
 //! on what the user would see (never a fixed sleep standing in for a result).
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::time::Duration;
 
@@ -58,15 +64,19 @@ pub async fn wait_until(what: &str, ms: u32, mut check: impl FnMut() -> bool) {
 
 /// Types `value` into an input the way a user would: sets it and fires `input`.
 pub fn type_into(el: &Element, value: &str) {
-    let input: &HtmlInputElement = el.dyn_ref().unwrap();
-    input.set_value(value);
+    if let Some(area) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        area.set_value(value);
+    } else {
+        let input: &HtmlInputElement = el.dyn_ref().unwrap();
+        input.set_value(value);
+    }
     let event = web_sys::InputEvent::new_with_event_init_dict("input", &{
         let init = web_sys::InputEventInit::new();
         init.set_bubbles(true);
         init
     })
     .unwrap();
-    input.dispatch_event(&event).unwrap();
+    el.dispatch_event(&event).unwrap();
 }
 
 /// Clicks an element.

@@ -1,0 +1,725 @@
+//! Browser tests of the component suite against a real sandbox (started by `scripts/test.sh`;
+//! its URL and token are compiled in from `BLINGER_SANDBOX_URL` / `BLINGER_SANDBOX_TOKEN`).
+//! Each test mounts a fresh `Inbox` into a fresh element and asserts on what the operator sees
+//! and on what the sandbox stored.
+#![cfg(target_arch = "wasm32")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::rc::Rc;
+
+use blinger_inbox::api::{ClientConfig, OperatorId, Token, TokenSource};
+use blinger_inbox::components::{Inbox, InboxProps};
+use blinger_inbox::state::{ConfigHandle, View, WidgetConfig};
+use common::*;
+use serde_json::{Value, json};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::Element;
+use yew::AppHandle;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const URL: &str = env!("BLINGER_SANDBOX_URL");
+const TOKEN: &str = env!("BLINGER_SANDBOX_TOKEN");
+const HISTORY: &str = "/sandbox/conversations/{id}/messages";
+
+struct Mounted {
+    root: Element,
+    app: Option<AppHandle<Inbox>>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+fn config(operator: Option<u64>, token: &str, view: View) -> (InboxProps, View) {
+    let client = ClientConfig::new(URL, TokenSource::Fixed(Token::new(token)))
+        .with_operator(operator.map(OperatorId))
+        .with_history_url(Some(HISTORY.into()));
+    let mut config = WidgetConfig::new(client);
+    config.poll_interval_ms = 1_000;
+    config.undo_ms = 300;
+    let props = InboxProps {
+        config: ConfigHandle(Rc::new(config)),
+        onevent: Default::default(),
+        before_send: None,
+        initial_view: view,
+        onsession: Default::default(),
+    };
+    (props, view)
+}
+
+fn mount_with(operator: Option<u64>, token: &str, view: View) -> Mounted {
+    let root = fresh_root();
+    let (props, _) = config(operator, token, view);
+    let app = yew::Renderer::<Inbox>::with_root_and_props(root.clone(), props).render();
+    Mounted {
+        root,
+        app: Some(app),
+    }
+}
+
+fn clear_storage() {
+    if let Some(s) = web_sys::window().unwrap().local_storage().unwrap() {
+        s.clear().unwrap();
+    }
+}
+
+async fn sandbox(method: &str, path: &str, body: Option<Value>) -> Value {
+    let url = format!("{URL}{path}");
+    let req = match method {
+        "GET" => gloo_net::http::Request::get(&url),
+        "DELETE" => gloo_net::http::Request::delete(&url),
+        _ => gloo_net::http::Request::post(&url),
+    }
+    .header("Authentication", TOKEN);
+    let resp = match body {
+        Some(b) => req.json(&b).unwrap().send().await.unwrap(),
+        None => req.send().await.unwrap(),
+    };
+    resp.json::<Value>().await.unwrap_or(Value::Null)
+}
+
+/// A fresh conversation written in by a client; returns its id.
+async fn new_conversation(name: &str, text: &str) -> u64 {
+    let v = sandbox(
+        "POST",
+        "/sandbox/customer-message",
+        Some(json!({"text": text, "from_user_name": name})),
+    )
+    .await;
+    v["data"]["id"]
+        .as_u64()
+        .expect("customer-message returns the conversation")
+}
+
+async fn messages(id: u64) -> Vec<Value> {
+    let v = sandbox(
+        "GET",
+        &format!("/sandbox/conversations/{id}/messages"),
+        None,
+    )
+    .await;
+    v["data"].as_array().cloned().unwrap_or_default()
+}
+
+async fn get(id: u64) -> Value {
+    sandbox(
+        "GET",
+        &format!("/api/conversations/get?conversation_id={id}"),
+        None,
+    )
+    .await["data"]
+        .clone()
+}
+
+fn row(root: &Element, id: u64) -> Option<Element> {
+    root.query_selector(&format!(
+        "[data-testid=\"inbox-row\"][data-conversation-id=\"{id}\"]"
+    ))
+    .unwrap()
+}
+
+async fn open(root: &Element, id: u64) {
+    wait_until("the row to appear", 10_000, || row(root, id).is_some()).await;
+    click(&row(root, id).unwrap());
+    wait_until("the conversation to open", 10_000, || {
+        by_testid(root, "conversation-view")
+            .and_then(|v| v.get_attribute("data-conversation-id"))
+            .is_some_and(|v| v == id.to_string())
+            && by_testid(root, "conversation-status").is_some()
+    })
+    .await;
+}
+
+fn status(root: &Element) -> String {
+    by_testid(root, "conversation-status")
+        .map(|e| text(&e))
+        .unwrap_or_default()
+}
+
+fn items(root: &Element) -> Vec<(String, String, String)> {
+    all_by_testid(root, "timeline-item")
+        .iter()
+        .map(|e| {
+            (
+                e.get_attribute("data-kind").unwrap_or_default(),
+                e.get_attribute("data-state").unwrap_or_default(),
+                text(e),
+            )
+        })
+        .collect()
+}
+
+/// Waits for a timeline condition; on timeout says what the timeline showed.
+async fn wait_items(
+    root: &Element,
+    what: &str,
+    pred: impl Fn(&[(String, String, String)]) -> bool,
+) {
+    let start = js_sys::Date::now();
+    loop {
+        let now = items(root);
+        if pred(&now) {
+            return;
+        }
+        if js_sys::Date::now() - start > 10_000.0 {
+            panic!("timed out waiting for {what}; timeline: {now:?}");
+        }
+        yew::platform::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+fn press(root: &Element, key: &str) {
+    let target = gloo_utils_document()
+        .active_element()
+        .filter(|a| root.contains(Some(a)))
+        .unwrap_or_else(|| root.clone());
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn list_shows_the_sandbox_views_with_counts() {
+    clear_storage();
+    let m = mount_with(None, TOKEN, View::Unassigned);
+    wait_until("rows", 10_000, || {
+        !all_by_testid(&m.root, "inbox-row").is_empty()
+    })
+    .await;
+    let unassigned = sandbox("GET", "/api/conversations/unassigned", None).await;
+    let expected = unassigned["data"].as_array().unwrap().len();
+    wait_until("counts", 5_000, || {
+        by_testid(&m.root, "inbox-view-unassigned")
+            .is_some_and(|t| text(&t).contains(&expected.to_string()))
+    })
+    .await;
+    assert_eq!(all_by_testid(&m.root, "inbox-row").len(), expected);
+    for testid in [
+        "inbox-view-attention",
+        "inbox-view-unread",
+        "inbox-view-not-answered",
+    ] {
+        assert!(by_testid(&m.root, testid).is_some(), "{testid}");
+    }
+    let selected = by_testid(&m.root, "inbox-view-unassigned").unwrap();
+    assert_eq!(
+        selected.get_attribute("aria-selected").as_deref(),
+        Some("true")
+    );
+    wait_until("freshness", 5_000, || {
+        by_testid(&m.root, "freshness").is_some_and(|f| text(&f).contains("Updated"))
+    })
+    .await;
+    // Rows are sorted by latest activity first, as the API sends them.
+    let first = all_by_testid(&m.root, "inbox-row")[0]
+        .get_attribute("data-conversation-id")
+        .unwrap();
+    assert_eq!(
+        first,
+        unassigned["data"][0]["id"].as_u64().unwrap().to_string()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_view_says_so() {
+    clear_storage();
+    // Operator 4 has nothing unread in the demo account.
+    let m = mount_with(Some(4), TOKEN, View::Unread);
+    wait_until("empty state", 10_000, || {
+        by_testid(&m.root, "empty-state").is_some()
+    })
+    .await;
+    assert!(text(&by_testid(&m.root, "empty-state").unwrap()).contains("No unread"));
+    assert!(all_by_testid(&m.root, "inbox-row").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_token_shows_the_signed_out_state() {
+    clear_storage();
+    let m = mount_with(None, "not-the-token", View::Attention);
+    wait_until("auth banner", 10_000, || {
+        by_testid(&m.root, "banner-auth").is_some()
+    })
+    .await;
+    assert!(text(&by_testid(&m.root, "banner-auth").unwrap()).contains("Signed out"));
+    assert!(all_by_testid(&m.root, "inbox-row").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn hostile_strings_render_as_text() {
+    clear_storage();
+    let name = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>";
+    let id = new_conversation(name, "<b>bold</b> <a href=\"javascript:alert(1)\">x</a>").await;
+    let m = mount_with(None, TOKEN, View::Unassigned);
+    open(&m.root, id).await;
+    let row = row(&m.root, id).unwrap();
+    assert!(text(&row).contains(name), "the name shows as typed");
+    assert!(
+        m.root
+            .query_selector("script, img[onerror], [onerror], a[href^=javascript]")
+            .unwrap()
+            .is_none()
+    );
+    wait_items(&m.root, "client message", |it| {
+        it.iter()
+            .any(|(k, _, t)| k == "client" && t.contains("<b>bold</b>"))
+    })
+    .await;
+    assert!(
+        js_sys::Reflect::get(&web_sys::window().unwrap(), &"__pwned".into())
+            .unwrap()
+            .is_undefined()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn take_then_close_with_undo_and_close_for_real() {
+    clear_storage();
+    let id = new_conversation("Take Tester", "hello, anyone?").await;
+    let m = mount_with(None, TOKEN, View::Unassigned);
+    open(&m.root, id).await;
+    assert_eq!(status(&m.root), "unassigned");
+
+    click(&by_testid(&m.root, "action-take").unwrap());
+    wait_until("status inbox", 10_000, || status(&m.root) == "inbox").await;
+    assert_eq!(get(id).await["status"], "inbox");
+    assert_eq!(
+        get(id).await["operator_user_id"],
+        1001,
+        "taken as the account owner"
+    );
+
+    // Close offers Undo first: undo, and nothing happens on the server.
+    click(&by_testid(&m.root, "action-close").unwrap());
+    wait_until("undo offered", 2_000, || {
+        by_testid(&m.root, "action-undo").is_some()
+    })
+    .await;
+    click(&by_testid(&m.root, "action-undo").unwrap());
+    settle().await;
+    yew::platform::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert_eq!(
+        get(id).await["status"],
+        "inbox",
+        "undone close never reached the server"
+    );
+
+    click(&by_testid(&m.root, "action-close").unwrap());
+    let mut closed = false;
+    for _ in 0..50 {
+        if get(id).await["status"] == "closed" {
+            closed = true;
+            break;
+        }
+        yew::platform::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(closed, "close reached the server after the undo window");
+}
+
+#[wasm_bindgen_test]
+async fn assign_operator_and_group_from_the_header() {
+    clear_storage();
+    let id = new_conversation("Assign Tester", "who can help?").await;
+    let m = mount_with(None, TOKEN, View::Unassigned);
+    open(&m.root, id).await;
+    wait_until("operators loaded", 10_000, || {
+        by_testid(&m.root, "action-assign-operator")
+            .is_some_and(|s| s.query_selector("option[value=\"2\"]").unwrap().is_some())
+    })
+    .await;
+    let select: web_sys::HtmlSelectElement = by_testid(&m.root, "action-assign-operator")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    select.set_value("2");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    wait_until("assigned", 10_000, || status(&m.root) == "inbox").await;
+    assert_eq!(
+        get(id).await["operator_user_id"],
+        1002,
+        "operator id 2 has user id 1002"
+    );
+    wait_until("header shows the operator", 5_000, || {
+        text(&by_testid(&m.root, "conversation-view").unwrap()).contains("anna@demo.blinger.test")
+    })
+    .await;
+
+    let select: web_sys::HtmlSelectElement = by_testid(&m.root, "action-assign-group")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let group = select
+        .options()
+        .item(1)
+        .unwrap()
+        .get_attribute("value")
+        .unwrap();
+    select.set_value(&group);
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    let mut done = false;
+    for _ in 0..50 {
+        if get(id).await["group_id"].as_u64().map(|g| g.to_string()) == Some(group.clone()) {
+            done = true;
+            break;
+        }
+        yew::platform::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(done, "group stored");
+}
+
+#[wasm_bindgen_test]
+async fn reply_note_and_file_reach_the_sandbox_as_typed() {
+    clear_storage();
+    let id = new_conversation("Composer Tester", "I need the invoice").await;
+    let m = mount_with(None, TOKEN, View::Unassigned);
+    open(&m.root, id).await;
+    let input = || by_testid(&m.root, "composer-input").unwrap();
+
+    type_into(&input(), "Here it comes 📎");
+    click(&by_testid(&m.root, "composer-send").unwrap());
+    wait_items(&m.root, "reply sent", |it| {
+        it.iter()
+            .any(|(k, s, t)| k == "message" && s == "sent" && t.contains("Here it comes"))
+    })
+    .await;
+    assert_eq!(text_value(&input()), "", "composer cleared after send");
+
+    click(&by_testid(&m.root, "composer-mode-note").unwrap());
+    settle().await;
+    let composer = by_testid(&m.root, "composer").unwrap();
+    assert!(
+        composer.class_list().contains("bi-composer--note"),
+        "note mode is visibly different"
+    );
+    assert_eq!(
+        text(&by_testid(&m.root, "composer-send").unwrap()),
+        "Add note"
+    );
+    type_into(&input(), "Customer is a VIP");
+    click(&by_testid(&m.root, "composer-send").unwrap());
+    wait_items(&m.root, "note added", |it| {
+        it.iter()
+            .any(|(k, s, t)| k == "note" && s == "sent" && t.contains("VIP"))
+    })
+    .await;
+    // Mode never resets by itself.
+    assert_eq!(
+        by_testid(&m.root, "composer")
+            .unwrap()
+            .get_attribute("data-mode")
+            .as_deref(),
+        Some("note")
+    );
+
+    click(&by_testid(&m.root, "composer-mode-file").unwrap());
+    settle().await;
+    type_into(&input(), "javascript:alert(1)");
+    click(&by_testid(&m.root, "composer-send").unwrap());
+    settle().await;
+    assert!(
+        m.root
+            .query_selector("[role=alert]")
+            .unwrap()
+            .is_some_and(|a| text(&a).contains("http")),
+        "inline URL error"
+    );
+    type_into(&input(), "https://files.example.com/invoice.pdf");
+    click(&by_testid(&m.root, "composer-send").unwrap());
+    wait_items(&m.root, "file sent", |it| {
+        it.iter().any(|(k, s, _)| k == "file" && s == "sent")
+    })
+    .await;
+
+    let stored = messages(id).await;
+    let kinds: Vec<(String, String)> = stored
+        .iter()
+        .filter(|m| m["kind"] != "client")
+        .map(|m| {
+            (
+                m["kind"].as_str().unwrap().to_owned(),
+                m["text"]
+                    .as_str()
+                    .or(m["file_url"].as_str())
+                    .unwrap_or("")
+                    .to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("message".into(), "Here it comes 📎".into()),
+            ("note".into(), "Customer is a VIP".into()),
+            (
+                "file".into(),
+                "https://files.example.com/invoice.pdf".into()
+            ),
+        ],
+        "exactly these, once each; the note was never sent as a reply"
+    );
+    let link = m.root.query_selector("a.bi-chip--link").unwrap().unwrap();
+    assert_eq!(
+        link.get_attribute("rel").as_deref(),
+        Some("noopener noreferrer")
+    );
+    assert!(text(&link).contains("files.example.com"));
+}
+
+fn text_value(el: &Element) -> String {
+    if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        t.value()
+    } else {
+        el.dyn_ref::<web_sys::HtmlInputElement>()
+            .map(|i| i.value())
+            .unwrap_or_default()
+    }
+}
+
+#[wasm_bindgen_test]
+async fn drafts_survive_a_remount_per_mode() {
+    clear_storage();
+    let id = new_conversation("Draft Tester", "question").await;
+    {
+        let m = mount_with(None, TOKEN, View::Unassigned);
+        open(&m.root, id).await;
+        type_into(
+            &by_testid(&m.root, "composer-input").unwrap(),
+            "half-written reply",
+        );
+        click(&by_testid(&m.root, "composer-mode-note").unwrap());
+        settle().await;
+        type_into(
+            &by_testid(&m.root, "composer-input").unwrap(),
+            "half-written note",
+        );
+        settle().await;
+        // Unmounting saves at once (no debounce wait needed).
+    }
+    let m = mount_with(None, TOKEN, View::Unassigned);
+    wait_until("draft marker", 10_000, || {
+        row(&m.root, id).is_some_and(|r| text(&r).contains("Draft"))
+    })
+    .await;
+    open(&m.root, id).await;
+    wait_until("reply draft back", 5_000, || {
+        text_value(&by_testid(&m.root, "composer-input").unwrap()) == "half-written reply"
+    })
+    .await;
+    click(&by_testid(&m.root, "composer-mode-note").unwrap());
+    wait_until("note draft back", 5_000, || {
+        text_value(&by_testid(&m.root, "composer-input").unwrap()) == "half-written note"
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn a_rejected_send_fails_visibly_and_retry_sends_once() {
+    clear_storage();
+    let id = new_conversation("Fault Tester", "are you there?").await;
+    let m = mount_with(None, TOKEN, View::Unassigned);
+    open(&m.root, id).await;
+    sandbox("POST", "/sandbox/faults", Some(json!({"path": "/api/conversations/send-message", "count": 1, "status": 400, "body": "json"}))).await;
+    type_into(&by_testid(&m.root, "composer-input").unwrap(), "first try");
+    click(&by_testid(&m.root, "composer-send").unwrap());
+    wait_items(&m.root, "failed", |it| {
+        it.iter().any(|(_, s, _)| s == "failed")
+    })
+    .await;
+    assert!(messages(id).await.iter().all(|m| m["text"] != "first try"));
+    click(&by_testid(&m.root, "timeline-retry").unwrap());
+    wait_items(&m.root, "sent after retry", |it| {
+        it.iter()
+            .any(|(_, s, t)| s == "sent" && t.contains("first try"))
+    })
+    .await;
+    let count = messages(id)
+        .await
+        .iter()
+        .filter(|m| m["text"] == "first try")
+        .count();
+    assert_eq!(count, 1, "one message on the server");
+}
+
+#[wasm_bindgen_test]
+async fn an_unknown_outcome_is_reconciled_never_resent() {
+    clear_storage();
+    let id = new_conversation("Lost Answer", "hello?").await;
+    let m = mount_with(None, TOKEN, View::Unassigned);
+    open(&m.root, id).await;
+    // The send reaches the server, but the answer is lost (502).
+    sandbox("POST", "/sandbox/faults", Some(json!({"path": "/api/conversations/send-message", "count": 1, "status": 502, "body": "html", "apply": true}))).await;
+    type_into(
+        &by_testid(&m.root, "composer-input").unwrap(),
+        "did this arrive?",
+    );
+    click(&by_testid(&m.root, "composer-send").unwrap());
+    wait_items(&m.root, "reconciled to sent", |it| {
+        it.iter()
+            .any(|(_, s, t)| s == "sent" && t.contains("did this arrive?"))
+    })
+    .await;
+    assert_eq!(
+        messages(id)
+            .await
+            .iter()
+            .filter(|m| m["text"] == "did this arrive?")
+            .count(),
+        1
+    );
+
+    // Neither applied nor answered: unconfirmed, with Retry / Discard.
+    sandbox("POST", "/sandbox/faults", Some(json!({"path": "/api/conversations/send-message", "count": 1, "status": 503, "body": "empty"}))).await;
+    type_into(&by_testid(&m.root, "composer-input").unwrap(), "and this?");
+    click(&by_testid(&m.root, "composer-send").unwrap());
+    wait_items(&m.root, "unconfirmed", |it| {
+        it.iter()
+            .any(|(_, s, t)| s == "unconfirmed" && t.contains("and this?"))
+    })
+    .await;
+    assert_eq!(
+        messages(id)
+            .await
+            .iter()
+            .filter(|m| m["text"] == "and this?")
+            .count(),
+        0
+    );
+    click(&by_testid(&m.root, "timeline-discard").unwrap());
+    wait_until("discarded", 5_000, || {
+        !items(&m.root)
+            .iter()
+            .any(|(_, _, t)| t.contains("and this?"))
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn before_sending_into_a_changed_conversation_the_operator_is_asked() {
+    clear_storage();
+    let id = new_conversation("Drift Tester", "first").await;
+    let m = mount_with(None, TOKEN, View::Unassigned);
+    open(&m.root, id).await;
+    // The client writes again while the operator is typing.
+    yew::platform::time::sleep(std::time::Duration::from_millis(1100)).await;
+    sandbox(
+        "POST",
+        "/sandbox/customer-message",
+        Some(json!({"text": "second, actually cancel", "conversation_id": id})),
+    )
+    .await;
+    wait_items(&m.root, "new message seen", |it| {
+        it.iter().any(|(_, _, t)| t.contains("second, actually"))
+    })
+    .await;
+    type_into(
+        &by_testid(&m.root, "composer-input").unwrap(),
+        "ok, shipping now",
+    );
+    click(&by_testid(&m.root, "composer-send").unwrap());
+    wait_until("asked", 3_000, || {
+        by_testid(&m.root, "composer-confirm").is_some()
+    })
+    .await;
+    assert!(text(&by_testid(&m.root, "composer-confirm").unwrap()).contains("wrote again"));
+    assert!(
+        messages(id)
+            .await
+            .iter()
+            .all(|m| m["text"] != "ok, shipping now"),
+        "nothing sent before the answer"
+    );
+    click(&by_testid(&m.root, "composer-confirm-send").unwrap());
+    wait_items(&m.root, "sent", |it| {
+        it.iter()
+            .any(|(_, s, t)| s == "sent" && t.contains("shipping now"))
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn keyboard_moves_opens_and_switches_modes() {
+    clear_storage();
+    let m = mount_with(None, TOKEN, View::Unassigned);
+    wait_until("rows", 10_000, || {
+        all_by_testid(&m.root, "inbox-row").len() > 2
+    })
+    .await;
+    let rows = all_by_testid(&m.root, "inbox-row");
+    rows[0]
+        .dyn_ref::<web_sys::HtmlElement>()
+        .unwrap()
+        .focus()
+        .unwrap();
+    press(&m.root, "j");
+    let second = rows[1].get_attribute("data-conversation-id").unwrap();
+    let active = gloo_utils_document().active_element().unwrap();
+    assert_eq!(
+        active.get_attribute("data-conversation-id").as_deref(),
+        Some(second.as_str()),
+        "j moves down"
+    );
+    press(&m.root, "Enter");
+    wait_until("opened with Enter", 10_000, || {
+        by_testid(&m.root, "conversation-view")
+            .and_then(|v| v.get_attribute("data-conversation-id"))
+            .as_deref()
+            == Some(second.as_str())
+    })
+    .await;
+    press(&m.root, "n");
+    wait_until("note mode", 2_000, || {
+        by_testid(&m.root, "composer")
+            .unwrap()
+            .get_attribute("data-mode")
+            .as_deref()
+            == Some("note")
+    })
+    .await;
+    wait_until("n focuses the composer", 2_000, || {
+        gloo_utils_document()
+            .active_element()
+            .and_then(|a| a.get_attribute("data-testid"))
+            .as_deref()
+            == Some("composer-input")
+    })
+    .await;
+    let active = gloo_utils_document().active_element().unwrap();
+    // Shortcuts typed into the composer are text, not commands.
+    press(&m.root, "c");
+    settle().await;
+    assert!(by_testid(&m.root, "action-undo").is_none());
+    // Shortcuts belong to the widget: focus must be inside it.
+    all_by_testid(&m.root, "inbox-row")[0]
+        .dyn_ref::<web_sys::HtmlElement>()
+        .unwrap()
+        .focus()
+        .unwrap();
+    press(&m.root, "?");
+    settle().await;
+    assert!(by_testid(&m.root, "shortcuts").is_some());
+    press(&m.root, "Escape");
+    settle().await;
+    assert!(by_testid(&m.root, "shortcuts").is_none());
+}
