@@ -723,3 +723,43 @@ async fn keyboard_moves_opens_and_switches_modes() {
     settle().await;
     assert!(by_testid(&m.root, "shortcuts").is_none());
 }
+
+#[wasm_bindgen_test]
+async fn failing_polls_show_the_retry_state_and_recover() {
+    clear_storage();
+    sandbox("POST", "/sandbox/faults", Some(json!({"path": "/api/conversations/unassigned", "count": 2, "status": 500, "body": "html"}))).await;
+    let m = mount_with(None, TOKEN, View::Unassigned);
+    wait_until("error banner", 10_000, || {
+        by_testid(&m.root, "banner-error").is_some()
+    })
+    .await;
+    assert!(text(&by_testid(&m.root, "banner-error").unwrap()).contains("Cannot refresh"));
+    // After the backoff the next poll succeeds and the banner goes away.
+    wait_until("recovered", 15_000, || {
+        by_testid(&m.root, "banner-error").is_none()
+            && !all_by_testid(&m.root, "inbox-row").is_empty()
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn the_loading_state_shows_before_the_first_answer() {
+    clear_storage();
+    sandbox(
+        "POST",
+        "/sandbox/faults",
+        Some(json!({"path": "/api/conversations/unassigned", "count": 1, "delay_ms": 800})),
+    )
+    .await;
+    let m = mount_with(None, TOKEN, View::Unassigned);
+    settle().await;
+    assert!(
+        by_testid(&m.root, "loading").is_some(),
+        "skeleton while loading"
+    );
+    wait_until("rows", 10_000, || {
+        !all_by_testid(&m.root, "inbox-row").is_empty()
+    })
+    .await;
+    assert!(by_testid(&m.root, "loading").is_none());
+}

@@ -53,10 +53,11 @@ pub fn ConversationRow(props: &ConversationRowProps) -> Html {
     let now = crate::state::session::now_ms() as i64 / 1000;
     let activity = c.last_message_date.or(c.date_updated);
     // After a note the last message date is the note's: the client's wait is then unknown.
-    let waiting = (!c.is_operator_last_message && c.waiting_operator_response && !c.is_inner_message)
-        .then_some(activity)
-        .flatten()
-        .map(|since| time::short_duration(now - since));
+    let waiting =
+        (!c.is_operator_last_message && c.waiting_operator_response && !c.is_inner_message)
+            .then_some(activity)
+            .flatten()
+            .map(|since| time::short_duration(now - since));
     let preview = c.last_message.clone().unwrap_or_default();
     let preview: String = preview.chars().take(140).collect();
     let assignee = if props.mine {
