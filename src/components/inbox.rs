@@ -103,9 +103,14 @@ pub fn Inbox(props: &InboxProps) -> Html {
     {
         let session = (*session).clone();
         let onsession = props.onsession.clone();
+        // A new configuration is a new session: keep the open conversation open in it.
+        let reopen = open.id;
         use_effect_with(SessionPtr(session.clone().ok()), move |_| {
             let ticker = session.as_ref().ok().map(|s| {
                 let s = Rc::clone(&s.0);
+                if reopen.is_some() {
+                    s.open(reopen);
+                }
                 s.tick();
                 s.emit(HostEvent::Ready);
                 gloo_timers::callback::Interval::new(250, move || s.tick())

@@ -373,6 +373,8 @@ impl Session {
 
     /// A new token arrived (after `auth-required`): polling starts again.
     pub fn token_changed(&self) {
+        // The host may switch tokens without a 401 first: ask the token source again.
+        self.client.forget_token();
         let now = now_ms();
         for s in self.schedulers.borrow_mut().values_mut() {
             s.token_changed(now);

@@ -1,0 +1,312 @@
+//! The options of `mount(element, options)` and of `handle.update(options)`, validated in plain
+//! Rust so every mistake an integrator can make has a clear message (and a native test).
+//!
+//! The JS layer turns the options object into [`RawValue`] pairs; functions (`tokenProvider`,
+//! `beforeSend`) and the token are taken out before that and never reach this module.
+
+use crate::i18n::Locale;
+use crate::state::{SendKey, Theme, View};
+
+/// One option value as the JS object held it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawValue {
+    /// `undefined` or `null`: "not set" (in `update`: back to the default).
+    Unset,
+    /// A string.
+    Str(String),
+    /// A number.
+    Num(f64),
+    /// Anything else, named by its JS type (for the error message).
+    Other(String),
+}
+
+/// Every option key, in the order the README documents them.
+pub const KEYS: &[&str] = &[
+    "baseUrl",
+    "operatorId",
+    "historyUrl",
+    "pollInterval",
+    "theme",
+    "locale",
+    "sendKey",
+    "view",
+    "token",
+    "tokenProvider",
+    "beforeSend",
+];
+
+/// The smallest poll interval accepted (ms).
+pub const MIN_POLL_MS: u64 = 1_000;
+
+/// The plain (non-function, non-secret) options of one widget.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Options {
+    /// API address: absolute http(s) URL or a same-origin path such as `/proxy`.
+    pub base_url: Option<String>,
+    /// The operator to act as (`None` = the account owner).
+    pub operator_id: Option<u64>,
+    /// Message-history URL template with `{id}`.
+    pub history_url: Option<String>,
+    /// Poll interval while visible (ms).
+    pub poll_interval_ms: Option<u64>,
+    /// Colour theme.
+    pub theme: Theme,
+    /// Language.
+    pub locale: Locale,
+    /// The composer's send key.
+    pub send_key: SendKey,
+    /// The view to start with (and `setView`).
+    pub view: View,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            base_url: None,
+            operator_id: None,
+            history_url: None,
+            poll_interval_ms: None,
+            theme: Theme::Auto,
+            locale: Locale::En,
+            send_key: SendKey::Enter,
+            view: View::Attention,
+        }
+    }
+}
+
+fn prefixed(message: String) -> String {
+    format!("blinger-inbox: {message}")
+}
+
+fn string_of(key: &str, value: &RawValue) -> Result<Option<String>, String> {
+    match value {
+        RawValue::Unset => Ok(None),
+        RawValue::Str(s) if s.trim().is_empty() => Ok(None),
+        RawValue::Str(s) => Ok(Some(s.trim().to_owned())),
+        RawValue::Num(n) => Err(format!(
+            "option `{key}` must be a string, not the number {n}"
+        )),
+        RawValue::Other(t) => Err(format!("option `{key}` must be a string, not {t}")),
+    }
+}
+
+fn positive_int(key: &str, value: &RawValue, what: &str) -> Result<Option<u64>, String> {
+    let n = match value {
+        RawValue::Unset => return Ok(None),
+        RawValue::Str(s) if s.trim().is_empty() => return Ok(None),
+        RawValue::Str(s) => s.trim().parse::<f64>().ok(),
+        RawValue::Num(n) => Some(*n),
+        RawValue::Other(_) => None,
+    };
+    match n {
+        Some(n)
+            if n.is_finite() && n >= 1.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 =>
+        {
+            Ok(Some(n as u64))
+        }
+        _ => Err(format!(
+            "option `{key}` must be {what} (a whole number above 0), got {}",
+            describe(value)
+        )),
+    }
+}
+
+fn describe(value: &RawValue) -> String {
+    match value {
+        RawValue::Unset => "nothing".to_owned(),
+        RawValue::Str(s) => format!("\"{}\"", s.chars().take(40).collect::<String>()),
+        RawValue::Num(n) => n.to_string(),
+        RawValue::Other(t) => t.clone(),
+    }
+}
+
+fn one_of<T: Copy>(
+    key: &str,
+    value: &RawValue,
+    default: T,
+    choices: &[(&str, T)],
+) -> Result<T, String> {
+    let Some(s) = string_of(key, value)? else {
+        return Ok(default);
+    };
+    let lower = s.to_ascii_lowercase();
+    choices
+        .iter()
+        .find(|(name, _)| *name == lower)
+        .map(|(_, v)| *v)
+        .ok_or_else(|| {
+            let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+            format!(
+                "option `{key}` must be one of {}, got {}",
+                names.join(", "),
+                describe(value)
+            )
+        })
+}
+
+impl Options {
+    /// Applies `pairs` on top of `self`: a key with [`RawValue::Unset`] goes back to its default,
+    /// a missing key keeps its value. Secret and function keys (`token`, `tokenProvider`,
+    /// `beforeSend`) are ignored here. Unknown keys are an error (a typo would otherwise be
+    /// silently ignored).
+    ///
+    /// # Errors
+    /// A message naming the option and what it must be.
+    pub fn merged(&self, pairs: &[(String, RawValue)]) -> Result<Options, String> {
+        let mut next = self.clone();
+        for (key, value) in pairs {
+            match key.as_str() {
+                "baseUrl" => next.base_url = string_of(key, value).map_err(prefixed)?,
+                "operatorId" => {
+                    next.operator_id =
+                        positive_int(key, value, "an operator id").map_err(prefixed)?;
+                }
+                "historyUrl" => next.history_url = string_of(key, value).map_err(prefixed)?,
+                "pollInterval" => {
+                    let ms = positive_int(key, value, "milliseconds").map_err(prefixed)?;
+                    if let Some(ms) = ms.filter(|ms| *ms < MIN_POLL_MS) {
+                        return Err(prefixed(format!(
+                            "option `pollInterval` must be at least {MIN_POLL_MS} ms, got {ms}"
+                        )));
+                    }
+                    next.poll_interval_ms = ms;
+                }
+                "theme" => {
+                    next.theme = one_of(
+                        key,
+                        value,
+                        Theme::Auto,
+                        &[
+                            ("auto", Theme::Auto),
+                            ("light", Theme::Light),
+                            ("dark", Theme::Dark),
+                        ],
+                    )
+                    .map_err(prefixed)?;
+                }
+                "sendKey" => {
+                    next.send_key = one_of(
+                        key,
+                        value,
+                        SendKey::Enter,
+                        &[
+                            ("enter", SendKey::Enter),
+                            ("ctrl-enter", SendKey::CtrlEnter),
+                        ],
+                    )
+                    .map_err(prefixed)?;
+                }
+                "view" => {
+                    next.view = one_of(
+                        key,
+                        value,
+                        View::Attention,
+                        &[
+                            ("attention", View::Attention),
+                            ("unassigned", View::Unassigned),
+                            ("unread", View::Unread),
+                            ("not-answered", View::NotAnswered),
+                        ],
+                    )
+                    .map_err(prefixed)?;
+                }
+                "locale" => {
+                    // Any BCP 47 tag: `ru`, `ru-RU` → Russian; everything else → English.
+                    next.locale = string_of(key, value)
+                        .map_err(prefixed)?
+                        .map_or(Locale::En, |tag| Locale::from_tag(&tag));
+                }
+                "token" | "tokenProvider" | "beforeSend" => {}
+                other => {
+                    return Err(prefixed(format!(
+                        "unknown option `{other}` (known: {})",
+                        KEYS.join(", ")
+                    )));
+                }
+            }
+        }
+        Ok(next)
+    }
+}
+
+/// Parses a view name for `setView` (`attention`, `unassigned`, `unread`, `not-answered`).
+///
+/// # Errors
+/// A message listing the views.
+pub fn parse_view(name: &str) -> Result<View, String> {
+    View::parse(name).ok_or_else(|| {
+        prefixed(format!(
+            "unknown view \"{}\" (one of attention, unassigned, unread, not-answered)",
+            name.chars().take(40).collect::<String>()
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, RawValue)]) -> Vec<(String, RawValue)> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect()
+    }
+
+    fn s(v: &str) -> RawValue {
+        RawValue::Str(v.to_owned())
+    }
+
+    #[test]
+    fn reads_every_option_from_js_or_attribute_shapes() {
+        let o = Options::default()
+            .merged(&pairs(&[
+                ("baseUrl", s(" /proxy ")),
+                ("operatorId", s("3")),
+                ("historyUrl", s("/sandbox/conversations/{id}/messages")),
+                ("pollInterval", RawValue::Num(2500.0)),
+                ("theme", s("Dark")),
+                ("locale", s("ru-RU")),
+                ("sendKey", s("ctrl-enter")),
+                ("view", s("unread")),
+                ("token", s("never-read-here")),
+            ]))
+            .unwrap();
+        assert_eq!(o.base_url.as_deref(), Some("/proxy"));
+        assert_eq!(o.operator_id, Some(3));
+        assert_eq!(o.poll_interval_ms, Some(2500));
+        assert_eq!(o.theme, Theme::Dark);
+        assert_eq!(o.locale, Locale::Ru);
+        assert_eq!(o.send_key, SendKey::CtrlEnter);
+        assert_eq!(o.view, View::Unread);
+    }
+
+    #[test]
+    fn unset_goes_back_to_the_default_and_missing_keeps() {
+        let o = Options::default()
+            .merged(&pairs(&[
+                ("theme", s("dark")),
+                ("operatorId", RawValue::Num(2.0)),
+            ]))
+            .unwrap();
+        let o = o.merged(&pairs(&[("theme", RawValue::Unset)])).unwrap();
+        assert_eq!(o.theme, Theme::Auto);
+        assert_eq!(o.operator_id, Some(2));
+    }
+
+    #[test]
+    fn mistakes_get_clear_messages() {
+        let err = |list: &[(&str, RawValue)]| Options::default().merged(&pairs(list)).unwrap_err();
+        assert!(err(&[("baseURL", s("/p"))]).contains("unknown option `baseURL`"));
+        assert!(err(&[("theme", s("neon"))]).contains("light, dark"));
+        assert!(err(&[("operatorId", s("x"))]).contains("operatorId"));
+        assert!(err(&[("operatorId", RawValue::Num(-1.0))]).contains("above 0"));
+        assert!(err(&[("operatorId", RawValue::Num(1.5))]).contains("whole number"));
+        assert!(err(&[("pollInterval", RawValue::Num(10.0))]).contains("at least 1000"));
+        assert!(err(&[("baseUrl", RawValue::Num(1.0))]).contains("must be a string"));
+        assert!(err(&[("sendKey", s("space"))]).contains("ctrl-enter"));
+        assert!(err(&[("view", RawValue::Other("object".into()))]).contains("object"));
+        assert!(err(&[("theme", s("x"))]).starts_with("blinger-inbox: "));
+        assert!(parse_view("closed").unwrap_err().contains("not-answered"));
+        assert_eq!(parse_view("not-answered"), Ok(View::NotAnswered));
+    }
+}
