@@ -31,6 +31,12 @@ require_tests() { # name count
   total=$((total + $2))
 }
 
+# The browser tests compile the sandbox's address in (env!), so clippy needs it as well.
+sandbox_port=${BI_TEST_SANDBOX_PORT:-8791}
+page_addr=${BI_TEST_PAGE_ADDR:-127.0.0.1:8799}
+export BLINGER_SANDBOX_URL="http://127.0.0.1:$sandbox_port"
+export BLINGER_SANDBOX_TOKEN="browser-test-token"
+
 tier "format"
 cargo fmt --all --check
 
@@ -47,10 +53,6 @@ require_tests "native" "$(count_passed "$logdir/native.log")"
 # --- browser tests against a sandbox ---------------------------------------------------------
 tier "sandbox for the browser tests"
 cargo build -p blinger-sandbox --locked
-sandbox_port=${BI_TEST_SANDBOX_PORT:-8791}
-page_addr=${BI_TEST_PAGE_ADDR:-127.0.0.1:8799}
-export BLINGER_SANDBOX_URL="http://127.0.0.1:$sandbox_port"
-export BLINGER_SANDBOX_TOKEN="browser-test-token"
 sandbox_log="$logdir/sandbox-browser.log"
 target/debug/blinger-sandbox --addr "127.0.0.1:$sandbox_port" --db :memory: --seed demo --faults \
   --token "$BLINGER_SANDBOX_TOKEN" --cors-origin "http://$page_addr" >"$sandbox_log" 2>&1 &

@@ -50,6 +50,7 @@ fn props(
         assignee: Some(AttrValue::from("user1@gmail.com")),
         group: Some(AttrValue::from("Default")),
         locale,
+        now: 1_560_107_366 + 300,
         onopen: Callback::from(move |id| opened.borrow_mut().push(id)),
     }
 }

@@ -30,6 +30,9 @@ pub struct ConversationRowProps {
     pub group: Option<AttrValue>,
     /// Language.
     pub locale: Locale,
+    /// The clock for relative times (Unix seconds, advanced every 30 s by the list, so every
+    /// row's "5m ago" stays live without a timer per row).
+    pub now: i64,
     /// Opened (click, Enter or Space).
     pub onopen: Callback<ConversationId>,
 }
@@ -50,7 +53,7 @@ pub fn ConversationRow(props: &ConversationRowProps) -> Html {
             }
         })
     };
-    let now = crate::state::session::now_ms() as i64 / 1000;
+    let now = props.now;
     let activity = c.last_message_date.or(c.date_updated);
     // After a note the last message date is the note's: the client's wait is then unknown.
     let waiting =

@@ -59,6 +59,14 @@ pub fn InboxList(props: &InboxListProps) -> Html {
         .unwrap_or_default();
     let t = |k: Key| k.text(locale);
     let state = &props.state;
+    let now = use_state(clock_now);
+    {
+        let now = now.clone();
+        use_effect_with((), move |_| {
+            let interval = gloo_timers::callback::Interval::new(30_000, move || now.set(clock_now()));
+            move || drop(interval)
+        });
+    }
 
     let tabs = View::ALL.into_iter().map(|view| {
         let selected = state.view == view;
@@ -137,6 +145,7 @@ pub fn InboxList(props: &InboxListProps) -> Html {
                     assignee={c.operator_user_id.and_then(|u| operators.iter().find(|o| o.user_id == u)).map(|o| AttrValue::from(o.email.clone()))}
                     group={c.group_id.and_then(|g| groups.iter().find(|x| x.id == g)).map(|g| AttrValue::from(g.title.clone()))}
                     {locale}
+                    now={*now}
                     onopen={props.onopen.clone()} />
             }
         });
@@ -177,6 +186,12 @@ pub fn InboxList(props: &InboxListProps) -> Html {
             { body }
         </div>
     }
+}
+
+/// Unix seconds, rounded down to 30 s so the rows' relative times change together.
+fn clock_now() -> i64 {
+    let secs = (crate::state::session::now_ms() / 1000) as i64;
+    secs - secs.rem_euclid(30)
 }
 
 fn connection_banner(sync: &SyncState, locale: Locale) -> Html {
