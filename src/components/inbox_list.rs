@@ -63,7 +63,8 @@ pub fn InboxList(props: &InboxListProps) -> Html {
     {
         let now = now.clone();
         use_effect_with((), move |_| {
-            let interval = gloo_timers::callback::Interval::new(30_000, move || now.set(clock_now()));
+            let interval =
+                gloo_timers::callback::Interval::new(30_000, move || now.set(clock_now()));
             move || drop(interval)
         });
     }
