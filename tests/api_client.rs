@@ -328,10 +328,7 @@ async fn timed_out_send_is_reconciled_to_sent_through_get() {
                      "delay_ms": 2_500, "body": "json", "apply": true}),
     )
     .await;
-    let e = c
-        .send_message(job.conversation, &job.text)
-        .await
-        .unwrap_err();
+    let e = job.send(&c).await.unwrap_err();
     assert_eq!(e, ApiError::Timeout);
     assert!(e.outcome_unknown());
     outbox.on_error(local, &e);
@@ -397,7 +394,13 @@ async fn lost_answers_reconcile_and_rejected_sends_fail() {
     // 429 with Retry-After.
     arm_fault(json!({"path": "/api/conversations/unread", "status": 429, "retry_after": 7})).await;
     let e = c.unread().await.unwrap_err();
-    assert!(matches!(e, ApiError::RateLimited { .. }), "{e:?}");
+    assert_eq!(
+        e,
+        ApiError::RateLimited {
+            retry_after_secs: Some(7)
+        },
+        "Retry-After must be readable cross-origin"
+    );
 
     // A real 400 from the server: the send definitely failed, with the server's words.
     c.close(id).await.unwrap();

@@ -276,3 +276,70 @@ fn prune_sent_keeps_pending() {
     assert!(o.item(a).is_none());
     assert!(o.item(b).is_some());
 }
+
+mod job {
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    use blinger_inbox::api::{
+        Client, ClientConfig, ConversationId, HttpRequest, HttpResponse, Token, TokenSource,
+        Transport, TransportError,
+    };
+    use blinger_inbox::sync::{Outbox, SendKind, SendState};
+
+    struct Echo(std::cell::RefCell<Vec<String>>);
+
+    impl Transport for Echo {
+        async fn send(&self, req: HttpRequest) -> Result<HttpResponse, TransportError> {
+            self.0.borrow_mut().push(req.url.clone());
+            Ok(HttpResponse::new(
+                200,
+                r#"{"status":200,"data":{"id":1,"last_message":"x","last_message_date":5}}"#,
+            ))
+        }
+    }
+
+    fn block_on<F: Future>(f: F) -> F::Output {
+        let mut f = pin!(f);
+        match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(v) => v,
+            Poll::Pending => panic!("pending"),
+        }
+    }
+
+    #[test]
+    fn jobs_call_the_matching_endpoint() {
+        let client = Client::new(
+            ClientConfig::new("https://a.test", TokenSource::Fixed(Token::new("t"))),
+            Echo(Default::default()),
+        )
+        .unwrap();
+        let mut o = Outbox::new();
+        for (kind, text) in [
+            (SendKind::Reply, "x"),
+            (SendKind::File, "https://f.test/x"),
+            (SendKind::Note, "n"),
+        ] {
+            let id = o.enqueue(ConversationId(1), kind, text, 0);
+            let job = o.begin(id, None, 0).unwrap();
+            let conv = block_on(job.send(&client)).unwrap();
+            o.on_success(id, &conv);
+            assert_eq!(
+                o.item(id).unwrap().state,
+                SendState::Sent {
+                    server_time: Some(5)
+                }
+            );
+        }
+        let urls = client.transport().0.borrow().clone();
+        assert_eq!(
+            urls,
+            vec![
+                "https://a.test/api/conversations/send-message",
+                "https://a.test/api/conversations/send-file-message",
+                "https://a.test/api/conversations/send-note",
+            ]
+        );
+    }
+}

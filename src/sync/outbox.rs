@@ -16,7 +16,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{ApiError, Conversation, ConversationId};
+use crate::api::{ApiError, Client, Conversation, ConversationId, Transport};
 
 /// How far the server clock may be behind the send's start when no prior `last_message_date`
 /// was observed (seconds).
@@ -153,6 +153,25 @@ pub struct SendJob {
     pub kind: SendKind,
     /// The text or URL.
     pub text: String,
+}
+
+impl SendJob {
+    /// Makes the request: `send_message`, `send_file_message` or `send_note`. Call it once per
+    /// [`Outbox::begin`]; hand the result to [`Outbox::on_success`] / [`Outbox::on_error`].
+    ///
+    /// # Errors
+    /// The client's [`ApiError`].
+    pub async fn send<T: Transport>(&self, client: &Client<T>) -> Result<Conversation, ApiError> {
+        match self.kind {
+            SendKind::Reply => client.send_message(self.conversation, &self.text).await,
+            SendKind::File => {
+                client
+                    .send_file_message(self.conversation, &self.text)
+                    .await
+            }
+            SendKind::Note => client.send_note(self.conversation, &self.text).await,
+        }
+    }
 }
 
 /// The outbox of one widget.
