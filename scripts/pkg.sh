@@ -1,16 +1,36 @@
 #!/usr/bin/env bash
-# `make pkg`: the npm package's build (ES module + .wasm, optimised) into pkg/.
-# The package template, types and README arrive with the embed issue; this builds the module.
+# `make pkg`: the npm package `blinger-inbox` into pkg/:
+#   - the widget crate's lib, release profile (opt-level z, LTO), through wasm-bindgen --target web
+#   - wasm-opt -Oz (binaryen 132 from e2e/node_modules)
+#   - the hand-written entry (index.js registers <blinger-inbox> and initialises the wasm itself),
+#     its types, package.json and README from www/pkg/
+# Prints the raw and gzip sizes. PKG_OUT=dir builds elsewhere (the npm round-trip test uses pkg/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+out=${PKG_OUT:-pkg}
+target_dir=${CARGO_TARGET_DIR:-target}
+
 cargo build -p blinger-inbox --lib --release --target wasm32-unknown-unknown --locked
-rm -rf pkg && mkdir -p pkg
-wasm-bindgen --target web --out-dir pkg --out-name blinger_inbox \
-  target/wasm32-unknown-unknown/release/blinger_inbox.wasm
+rm -rf "$out" && mkdir -p "$out"
+wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name blinger_inbox \
+  "$target_dir/wasm32-unknown-unknown/release/blinger_inbox.wasm"
 e2e/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  pkg/blinger_inbox_bg.wasm -o pkg/blinger_inbox_bg.wasm
-for f in pkg/blinger_inbox_bg.wasm pkg/blinger_inbox.js; do
-  echo "$f: $(stat -c %s "$f") bytes, $(gzip -9c "$f" | wc -c) gzip"
+  "$out/blinger_inbox_bg.wasm" -o "$out/blinger_inbox_bg.wasm"
+version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
+cp www/pkg/index.js www/pkg/index.d.ts www/pkg/README.md "$out/"
+sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" www/pkg/package.json >"$out/package.json"
+cp LICENSE* "$out/" 2>/dev/null || true
+
+total_raw=0
+total_gz=0
+for f in "$out"/blinger_inbox_bg.wasm "$out"/blinger_inbox.js "$out"/index.js; do
+  raw=$(stat -c %s "$f")
+  gz=$(gzip -9c "$f" | wc -c)
+  total_raw=$((total_raw + raw))
+  total_gz=$((total_gz + gz))
+  printf '%-28s %8d bytes  %7d gzip\n' "$(basename "$f")" "$raw" "$gz"
 done
+printf '%-28s %8d bytes  %7d gzip (what a page downloads)\n' "total" "$total_raw" "$total_gz"
+echo "pkg: $out/ ready (npm pack $out)"

@@ -89,13 +89,21 @@ else
   tier "end-to-end (Playwright + Chromium)"
   scripts/build-app.sh
   cargo build -p blinger-sandbox --release --locked
+  # --- npm package (issue 6): `make pkg` builds pkg/, then e2e/tests/pkg.spec.js packs it, installs
+  # the tarball offline into a throwaway host project and checks the element in Chromium. It runs
+  # with the rest of the e2e suite but counts as its own tier (it must pass > 0 tests).
+  tier "npm package build (make pkg)"
+  scripts/pkg.sh 2>&1 | tee "$logdir/pkg-build.log"
+  tier "end-to-end (Playwright + Chromium) and npm package round trip"
   (cd e2e && npx playwright test --reporter=list) 2>&1 | tee "$logdir/e2e.log"
   e2e_passed=$(grep -Eo '^ *[0-9]+ passed' "$logdir/e2e.log" | tail -1 | awk '{ print $1 }')
   if grep -Eq '^ *[0-9]+ failed' "$logdir/e2e.log"; then
     echo "FAIL: end-to-end failures" >&2
     exit 1
   fi
-  require_tests "e2e" "${e2e_passed:-0}"
+  pkg_passed=$(grep -Ec '✓ .*pkg[^ ]*\.spec\.js' "$logdir/e2e.log" || true)
+  require_tests "npm package round trip" "${pkg_passed:-0}"
+  require_tests "e2e" "$(( ${e2e_passed:-0} - ${pkg_passed:-0} ))"
 fi
 
 tier "summary"
