@@ -139,7 +139,7 @@ pub enum InboxAction {
     /// A conversation was opened (or closed with `None`).
     Select(Option<ConversationId>),
     /// An action of ours changed a conversation: show it at once, before the next poll.
-    Patched(Conversation),
+    Patched(Box<Conversation>),
     /// My user id became known.
     Me(Option<UserId>),
 }
@@ -207,26 +207,32 @@ impl InboxState {
             .max_by_key(|c| c.date_updated.unwrap_or(i64::MIN))
     }
 
-    /// How many conversations differ between the rows shown and the held-back ones.
+    /// How many conversations the held-back update would add, remove or move: what the
+    /// "N updates" bar counts. (Content changes are already shown in place.)
     pub fn pending_count(&self) -> usize {
         let Some(pending) = &self.pending else {
             return 0;
         };
-        let old: HashMap<ConversationId, &Conversation> =
-            self.shown.iter().map(|c| (c.id, c)).collect();
-        let new: HashMap<ConversationId, &Conversation> =
-            pending.iter().map(|c| (c.id, c)).collect();
-        let changed = new
+        let old: HashMap<ConversationId, usize> = self
+            .shown
             .iter()
-            .filter(|(id, c)| old.get(id).is_none_or(|o| o != *c))
+            .enumerate()
+            .map(|(i, c)| (c.id, i))
+            .collect();
+        let new_ids: std::collections::HashSet<ConversationId> =
+            pending.iter().map(|c| c.id).collect();
+        let appeared = pending.iter().filter(|c| !old.contains_key(&c.id)).count();
+        let gone = self
+            .shown
+            .iter()
+            .filter(|c| !new_ids.contains(&c.id))
             .count();
-        let gone = old.keys().filter(|id| !new.contains_key(id)).count();
-        let moved = if changed + gone == 0 {
-            usize::from(!same_order(&self.shown, pending))
-        } else {
-            0
-        };
-        changed + gone + moved
+        // Rows kept: the fewest moves is those outside the longest run already in order.
+        let positions: Vec<usize> = pending
+            .iter()
+            .filter_map(|c| old.get(&c.id).copied())
+            .collect();
+        appeared + gone + positions.len() - longest_increasing(&positions)
     }
 
     fn items(&self, kind: ListKind) -> Option<&Rc<Vec<Conversation>>> {
@@ -283,6 +289,20 @@ impl InboxState {
         }
         self.pending = Some(Rc::new(rows));
     }
+}
+
+/// Length of the longest strictly increasing subsequence (patience sorting, O(n log n)).
+fn longest_increasing(values: &[usize]) -> usize {
+    let mut tails: Vec<usize> = Vec::new();
+    for &v in values {
+        let at = tails.partition_point(|&t| t < v);
+        if let Some(slot) = tails.get_mut(at) {
+            *slot = v;
+        } else {
+            tails.push(v);
+        }
+    }
+    tails.len()
 }
 
 fn same_order(a: &[Conversation], b: &[Conversation]) -> bool {
@@ -395,6 +415,7 @@ impl Reducible for InboxState {
                 next.selected = id;
             }
             InboxAction::Patched(conversation) => {
+                let conversation = *conversation;
                 for kind in ListKind::ALL {
                     let Some(entry) = next.lists.get_mut(&kind) else {
                         continue;
@@ -539,7 +560,7 @@ mod tests {
         );
         assert_eq!(ids(&s.shown), vec![2, 1], "order frozen");
         assert_eq!(s.shown[1].unread_count, 5, "content fresh");
-        assert_eq!(s.pending_count(), 2, "row 1 changed, row 3 appeared");
+        assert_eq!(s.pending_count(), 2, "row 1 moves up, row 3 appears");
         let s = reduce(s, InboxAction::ApplyUpdates);
         assert_eq!(ids(&s.shown), vec![1, 3, 2]);
         assert_eq!(s.pending_count(), 0);
@@ -606,13 +627,21 @@ mod tests {
         let mut taken = conv(1, 11);
         taken.status = Status::Inbox;
         taken.operator_user_id = me;
-        let s = reduce(s, InboxAction::Patched(taken));
+        let s = reduce(s, InboxAction::Patched(Box::new(taken)));
         assert_eq!(s.count(View::Unassigned), Some(0));
         assert_eq!(s.count(View::NotAnswered), Some(1));
         let mut closed = conv(1, 12);
         closed.status = Status::Closed;
-        let s = reduce(s, InboxAction::Patched(closed));
+        let s = reduce(s, InboxAction::Patched(Box::new(closed)));
         assert_eq!(s.count(View::Attention), Some(0));
+    }
+
+    #[test]
+    fn longest_increasing_counts_rows_already_in_order() {
+        assert_eq!(longest_increasing(&[]), 0);
+        assert_eq!(longest_increasing(&[0, 1, 2]), 3);
+        assert_eq!(longest_increasing(&[2, 0, 1]), 2);
+        assert_eq!(longest_increasing(&[3, 2, 1, 0]), 1);
     }
 
     #[test]

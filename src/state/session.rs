@@ -657,7 +657,7 @@ impl Session {
                     this.known.borrow_mut().insert(id, c.clone());
                     this.dispatch
                         .inbox
-                        .dispatch(InboxAction::Patched(c.clone()));
+                        .dispatch(InboxAction::Patched(Box::new(c.clone())));
                     this.dispatch.open.dispatch(OpenAction::Fetched(c.clone()));
                     this.dispatch.open.dispatch(OpenAction::Acknowledge);
                     this.dispatch
@@ -785,7 +785,7 @@ impl Session {
                         this.known.borrow_mut().insert(c.id, c.clone());
                         this.dispatch
                             .inbox
-                            .dispatch(InboxAction::Patched(c.clone()));
+                            .dispatch(InboxAction::Patched(Box::new(c.clone())));
                         this.dispatch.open.dispatch(OpenAction::OwnSend(c));
                         this.emit(match job.kind {
                             SendKind::Note => HostEvent::NoteAdded {
