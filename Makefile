@@ -1,12 +1,13 @@
 # blinger-inbox — every command sets up what it needs first (scripts/setup.sh, idempotent).
 SHELL := bash
 .DEFAULT_GOAL := help
-.PHONY: help setup run test pkg bench app sandbox clean
+.PHONY: help setup run test pkg demo bench app sandbox clean
 
 help:
 	@echo "make run    build, start the sandbox with demo data serving the app, print the URL"
 	@echo "make test   every test tier (fmt, clippy host+wasm32, native, Chrome, Firefox, e2e)"
 	@echo "make pkg    build the npm package into pkg/"
+	@echo "make demo   serve the script-tag embed demo (www/demo/) from the sandbox, print the URL"
 	@echo "make bench  the side-by-side benchmark"
 
 setup:
@@ -23,6 +24,10 @@ test:
 pkg:
 	@scripts/setup.sh --no-browsers
 	@scripts/pkg.sh
+
+demo:
+	@scripts/setup.sh --no-browsers
+	@scripts/demo.sh
 
 bench:
 	@scripts/setup.sh
