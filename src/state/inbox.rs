@@ -460,32 +460,9 @@ fn belongs_in(kind: ListKind, c: &Conversation, me: Option<UserId>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::Channel;
 
     fn conv(id: u64, updated: i64) -> Conversation {
-        Conversation {
-            id: ConversationId(id),
-            client_name: format!("Client {id}"),
-            channel: Channel::LiveChat,
-            last_message: Some("hi".into()),
-            last_message_date: Some(updated),
-            unread_count: 1,
-            status: Status::Unassigned,
-            operator_user_id: None,
-            group_id: None,
-            date_created: Some(0),
-            date_updated: Some(updated),
-            waiting_operator_response: true,
-            is_operator_last_message: false,
-            is_inner_message: false,
-            is_new_conversation: false,
-            unassigned_date: None,
-            avatar_url: None,
-            to_user_name: None,
-            conversation_type: None,
-            comment_post_title: None,
-            comment_post_url: None,
-        }
+        crate::state::sample_conversation(id, updated)
     }
 
     fn listed(items: Vec<Conversation>) -> Listed<Conversation> {

@@ -12,3 +12,33 @@ pub use events::HostEvent;
 pub use inbox::{InboxAction, InboxState, ListKind, SortOrder, View};
 pub use open::{ActionKind, ActionState, Drift, OpenAction, OpenState};
 pub use session::{BeforeSend, Dispatchers, SendRequest, SendsState, Session, SyncState};
+
+/// A client's conversation for the reducer tests: unassigned, one unread, the client spoke last
+/// at `updated`.
+#[cfg(test)]
+pub(crate) fn sample_conversation(id: u64, updated: i64) -> crate::api::Conversation {
+    use crate::api::{Channel, Conversation, ConversationId, Status};
+    Conversation {
+        id: ConversationId(id),
+        client_name: format!("Client {id}"),
+        channel: Channel::LiveChat,
+        last_message: Some(format!("m{updated}")),
+        last_message_date: Some(updated),
+        unread_count: 1,
+        status: Status::Unassigned,
+        operator_user_id: None,
+        group_id: None,
+        date_created: Some(0),
+        date_updated: Some(updated),
+        waiting_operator_response: true,
+        is_operator_last_message: false,
+        is_inner_message: false,
+        is_new_conversation: false,
+        unassigned_date: None,
+        avatar_url: None,
+        to_user_name: None,
+        conversation_type: None,
+        comment_post_title: None,
+        comment_post_url: None,
+    }
+}

@@ -231,32 +231,14 @@ impl Reducible for OpenState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::Channel;
 
+    /// Conversation 7 in my inbox (user 1001), the client spoke last at `date`.
     fn conv(date: i64) -> Conversation {
-        Conversation {
-            id: ConversationId(7),
-            client_name: "Ann".into(),
-            channel: Channel::Telegram,
-            last_message: Some(format!("m{date}")),
-            last_message_date: Some(date),
-            unread_count: 0,
-            status: Status::Inbox,
-            operator_user_id: Some(UserId(1001)),
-            group_id: None,
-            date_created: Some(0),
-            date_updated: Some(date),
-            waiting_operator_response: true,
-            is_operator_last_message: false,
-            is_inner_message: false,
-            is_new_conversation: false,
-            unassigned_date: None,
-            avatar_url: None,
-            to_user_name: None,
-            conversation_type: None,
-            comment_post_title: None,
-            comment_post_url: None,
-        }
+        let mut c = crate::state::sample_conversation(7, date);
+        c.status = Status::Inbox;
+        c.operator_user_id = Some(UserId(1001));
+        c.unread_count = 0;
+        c
     }
 
     #[test]
