@@ -11,7 +11,8 @@ fuzz_target!(|data: &[u8]| {
     let (status, body) = fuzz_input(data);
     let mut resp = HttpResponse::new(status, body);
     if status == 429 {
-        resp.headers.push(("retry-after".to_owned(), "5".to_owned()));
+        resp.headers
+            .push(("retry-after".to_owned(), "5".to_owned()));
     }
     decode_all(&resp);
 });
