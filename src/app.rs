@@ -5,20 +5,99 @@
 //! never a token (a same-origin proxy adds that). Without it, the operator sees the connection
 //! screen. The token typed there is kept in memory only; "remember" keeps the address and the
 //! operator, never the token.
+//!
+//! Connected, the bar has the settings (theme, send key, language, alerts; kept on this device,
+//! never a secret) and the tab title shows the unread total from the `unread-changed` event.
+//! Alerts are opt-in: choosing a rule asks the browser's permission from that click; new client
+//! messages (found by diffing list snapshots, [`notify`]) then raise a desktop notification while
+//! the tab is in the background, and a short tone if the operator ticked it.
+
+pub mod alerts;
+pub mod notify;
 
 use serde::Deserialize;
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use std::rc::Rc;
 
-use crate::api::{ClientConfig, OperatorId, Token, TokenSource};
-use crate::components::{Inbox, use_unique_id};
+use self::alerts::Permission;
+use self::notify::NotifyRule;
+use crate::api::{ClientConfig, Conversation, ConversationId, OperatorId, Token, TokenSource};
+use crate::components::{Inbox, ListsSnapshot, SessionHandle, use_unique_id};
 use crate::i18n::{Key, Locale};
-use crate::state::{ConfigHandle, WidgetConfig};
+use crate::state::{ConfigHandle, HostEvent, SendKey, Theme, WidgetConfig};
 
 /// Where the app keeps the remembered address and operator (never the token).
 const REMEMBER_KEY: &str = "bi:v1:connection";
+/// Where the app keeps its settings (no secrets).
+const SETTINGS_KEY: &str = "bi:v1:settings";
+
+/// The standalone app's settings, kept on this device.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Colour theme.
+    pub theme: Theme,
+    /// The composer's send key.
+    pub send_key: SendKey,
+    /// Language; `None` follows the browser.
+    pub locale: Option<Locale>,
+    /// Which new client messages alert the operator.
+    pub notify: NotifyRule,
+    /// Whether alerts also play a tone.
+    pub sound: bool,
+}
+
+impl Settings {
+    /// The stored form.
+    pub fn to_json(self) -> String {
+        serde_json::json!({
+            "theme": self.theme.as_str(),
+            "send_key": match self.send_key { SendKey::Enter => "enter", SendKey::CtrlEnter => "ctrl-enter" },
+            "locale": self.locale.map(Locale::tag),
+            "notify": self.notify.as_str(),
+            "sound": self.sound,
+        })
+        .to_string()
+    }
+
+    /// Reads the stored form leniently (anything unreadable is the default).
+    pub fn from_json(json: &str) -> Settings {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(json) else {
+            return Settings::default();
+        };
+        let text = |k: &str| {
+            v.get(k)
+                .and_then(|x| x.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        Settings {
+            theme: Theme::parse(&text("theme")),
+            send_key: SendKey::parse(&text("send_key")),
+            locale: v
+                .get("locale")
+                .and_then(|x| x.as_str())
+                .map(Locale::from_tag),
+            notify: NotifyRule::parse(&text("notify")),
+            sound: v.get("sound").and_then(|x| x.as_bool()).unwrap_or(false),
+        }
+    }
+}
+
+fn load_settings() -> Settings {
+    local_storage()
+        .and_then(|s| s.get_item(SETTINGS_KEY).ok().flatten())
+        .map(|json| Settings::from_json(&json))
+        .unwrap_or_default()
+}
+
+fn save_settings(settings: Settings) {
+    if let Some(storage) = local_storage() {
+        // A convenience: in privacy mode the settings last for this tab only.
+        let _ = storage.set_item(SETTINGS_KEY, &settings.to_json());
+    }
+}
 
 /// A validated way to reach the API.
 #[derive(Clone, PartialEq, Eq)]
@@ -360,7 +439,8 @@ fn browser_locale() -> Locale {
 #[component]
 pub fn App() -> Html {
     let phase = use_state(|| Phase::Probing);
-    let locale = use_memo((), |_| browser_locale());
+    let settings = use_state(load_settings);
+    let browser = use_memo((), |_| browser_locale());
     {
         let phase = phase.clone();
         use_effect_with((), move |_| {
@@ -381,9 +461,19 @@ pub fn App() -> Html {
     };
     let ondisconnect = {
         let phase = phase.clone();
-        Callback::from(move |_| phase.set(Phase::Form(remembered_form())))
+        Callback::from(move |_| {
+            set_title(None);
+            phase.set(Phase::Form(remembered_form()))
+        })
     };
-    let locale = *locale;
+    let onsettings = {
+        let settings = settings.clone();
+        Callback::from(move |next: Settings| {
+            save_settings(next);
+            settings.set(next);
+        })
+    };
+    let locale = settings.locale.unwrap_or(*browser);
     match &*phase {
         Phase::Probing => html! {
             <main class="bi-connect" aria-busy="true"><p class="bi-loading">{ Key::Loading.text(locale) }</p></main>
@@ -391,16 +481,128 @@ pub fn App() -> Html {
         Phase::Form(initial) => html! {
             <ConnectionScreen initial={initial.clone()} {locale} {onconnect} />
         },
-        Phase::Connected(settings) => html! {
-            <main class="bi-app">
-                <header class="bi-app__bar">
-                    <span class="bi-app__title">{ Key::AppTitle.text(locale) }</span>
-                    <span class="bi-app__server">{ Key::ConnectedAs.text(locale) }{" "}{ settings.base_url.clone() }</span>
-                    <button type="button" class="bi-button" onclick={ondisconnect}>{ Key::Disconnect.text(locale) }</button>
-                </header>
-                <Connected settings={settings.clone()} {locale} />
-            </main>
+        Phase::Connected(connection) => html! {
+            <Connected settings={connection.clone()} prefs={*settings} {locale} {onsettings} {ondisconnect} />
         },
+    }
+}
+
+/// `(N) Blinger inbox` while N messages are unread.
+fn set_title(unread: Option<u64>) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let base = Key::AppTitle.text(Locale::En);
+    let title = match unread {
+        Some(n) if n > 0 => format!("({n}) {base}"),
+        _ => base.to_owned(),
+    };
+    document.set_title(&title);
+}
+
+/// Props of [`SettingsPanel`].
+#[derive(Properties, PartialEq)]
+pub struct SettingsPanelProps {
+    /// The current settings.
+    pub settings: Settings,
+    /// The language of the labels.
+    pub locale: Locale,
+    /// The browser's notification permission, as last seen.
+    pub permission: Permission,
+    /// Called with the new settings after each change.
+    pub onchange: Callback<Settings>,
+    /// Called from the operator's own change of the alert settings (a user gesture), so the
+    /// browser's permission prompt and the audio context may start there.
+    pub onoptin: Callback<Settings>,
+}
+
+/// The app's settings, in a disclosure in the bar.
+#[component]
+pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
+    let id = use_unique_id();
+    let locale = props.locale;
+    let t = |k: Key| k.text(locale);
+    let s = props.settings;
+    let select = |name: &str,
+                  label: Key,
+                  value: &str,
+                  options: Vec<(&str, Key)>,
+                  apply: fn(Settings, &str) -> Settings,
+                  optin: bool| {
+        let field_id = format!("{id}-{name}");
+        let onchange = {
+            let onchange = props.onchange.clone();
+            let onoptin = props.onoptin.clone();
+            Callback::from(move |e: Event| {
+                let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+                let next = apply(s, &v);
+                if optin {
+                    onoptin.emit(next);
+                }
+                onchange.emit(next);
+            })
+        };
+        html! {
+            <div class="bi-field">
+                <label for={field_id.clone()}>{ t(label) }</label>
+                <select id={field_id} class="bi-select" data-testid={format!("settings-{name}")} {onchange}>
+                    { for options.into_iter().map(|(v, k)| html! {
+                        <option value={v.to_owned()} selected={v == value}>{ t(k) }</option>
+                    }) }
+                </select>
+            </div>
+        }
+    };
+    let onsound = {
+        let onchange = props.onchange.clone();
+        let onoptin = props.onoptin.clone();
+        Callback::from(move |e: Event| {
+            let next = Settings {
+                sound: e.target_unchecked_into::<HtmlInputElement>().checked(),
+                ..s
+            };
+            onoptin.emit(next);
+            onchange.emit(next);
+        })
+    };
+    let send_key = match s.send_key {
+        SendKey::Enter => "enter",
+        SendKey::CtrlEnter => "ctrl-enter",
+    };
+    let language = s.locale.map_or("auto", Locale::tag);
+    let status = match (s.notify, props.permission) {
+        (NotifyRule::Off, _) => None,
+        (_, Permission::Denied) => Some(Key::NotifyBlocked),
+        (_, Permission::Unsupported) => Some(Key::NotifyUnsupported),
+        _ => None,
+    };
+    html! {
+        <details class="bi-settings" data-testid="settings">
+            <summary class="bi-button">{ t(Key::Settings) }</summary>
+            <div class="bi-settings__panel">
+                { select("theme", Key::SettingsTheme, s.theme.as_str(),
+                    vec![("auto", Key::ThemeAuto), ("light", Key::ThemeLight), ("dark", Key::ThemeDark)],
+                    |s, v| Settings { theme: Theme::parse(v), ..s }, false) }
+                { select("send-key", Key::SettingsSendKey, send_key,
+                    vec![("enter", Key::SendKeyEnter), ("ctrl-enter", Key::SendKeyCtrlEnter)],
+                    |s, v| Settings { send_key: SendKey::parse(v), ..s }, false) }
+                { select("language", Key::SettingsLanguage, language,
+                    vec![("auto", Key::LanguageAuto), ("en", Key::LanguageEnglish), ("ru", Key::LanguageRussian)],
+                    |s, v| Settings { locale: (v != "auto").then(|| Locale::from_tag(v)), ..s }, false) }
+                { select("notify", Key::SettingsNotify, s.notify.as_str(),
+                    vec![("off", Key::NotifyOff), ("mine", Key::NotifyMine), ("unassigned", Key::NotifyMineUnassigned)],
+                    |s, v| Settings { notify: NotifyRule::parse(v), ..s }, true) }
+                <label class="bi-check">
+                    <input type="checkbox" checked={s.sound} disabled={s.notify == NotifyRule::Off}
+                        data-testid="settings-sound" onchange={onsound} />
+                    { t(Key::NotifySound) }
+                </label>
+                <p class="bi-field__hint">{ t(Key::NotifyHint) }</p>
+                if let Some(status) = status {
+                    <p class="bi-field__error" role="status" data-testid="settings-notify-status">{ t(status) }</p>
+                }
+            </div>
+        </details>
     }
 }
 
@@ -408,25 +610,109 @@ pub fn App() -> Html {
 #[derive(Properties, PartialEq)]
 struct ConnectedProps {
     settings: ConnectionSettings,
+    prefs: Settings,
     locale: Locale,
+    onsettings: Callback<Settings>,
+    ondisconnect: Callback<MouseEvent>,
 }
 
-/// The suite, full page, for validated settings.
+/// The suite, full page, for validated settings, with the bar, the settings and the alerts.
 #[component]
 fn Connected(props: &ConnectedProps) -> Html {
-    let config = use_memo((props.settings.clone(), props.locale), |(s, locale)| {
-        let token = s
-            .token
-            .clone()
-            .map_or(TokenSource::None, |t| TokenSource::Fixed(Token::new(t)));
-        let client = ClientConfig::new(s.base_url.clone(), token)
-            .with_operator(s.operator_id.map(OperatorId))
-            .with_history_url(s.history_url.clone());
-        let mut config = WidgetConfig::new(client);
-        config.locale = *locale;
-        ConfigHandle(Rc::new(config))
+    let prefs = props.prefs;
+    let locale = props.locale;
+    let config = use_memo(
+        (props.settings.clone(), locale, prefs.theme, prefs.send_key),
+        |(s, locale, theme, send_key)| {
+            let token = s
+                .token
+                .clone()
+                .map_or(TokenSource::None, |t| TokenSource::Fixed(Token::new(t)));
+            let client = ClientConfig::new(s.base_url.clone(), token)
+                .with_operator(s.operator_id.map(OperatorId))
+                .with_history_url(s.history_url.clone());
+            let mut config = WidgetConfig::new(client);
+            config.locale = *locale;
+            config.theme = *theme;
+            config.send_key = *send_key;
+            ConfigHandle(Rc::new(config))
+        },
+    );
+    let permission = use_state(alerts::permission);
+    // Made from the operator's opt-in gesture, so the tone may play later.
+    let audio = use_mut_ref(|| None::<web_sys::AudioContext>);
+    let session = use_mut_ref(|| None::<SessionHandle>);
+    let previous = use_mut_ref(|| None::<Rc<Vec<Conversation>>>);
+    // The latest settings for the alert callback, without re-rendering the inbox.
+    let current = use_mut_ref(|| prefs);
+    *current.borrow_mut() = prefs;
+
+    let onoptin = {
+        let permission = permission.clone();
+        let audio = audio.clone();
+        Callback::from(move |next: Settings| {
+            if next.notify != NotifyRule::Off {
+                let permission = permission.clone();
+                alerts::request(move |p| permission.set(p));
+                if next.sound && audio.borrow().is_none() {
+                    *audio.borrow_mut() = alerts::audio_context();
+                }
+            }
+        })
+    };
+    let onevent = Callback::from(|event: HostEvent| {
+        if let HostEvent::UnreadChanged(n) = event {
+            set_title(Some(n));
+        }
     });
-    html! { <Inbox config={(*config).clone()} /> }
+    let onsession = {
+        let session = session.clone();
+        Callback::from(move |s: Option<SessionHandle>| *session.borrow_mut() = s)
+    };
+    let onlists = {
+        let previous = previous.clone();
+        let current = current.clone();
+        let audio = audio.clone();
+        let session = session.clone();
+        Callback::from(move |snapshot: ListsSnapshot| {
+            let prefs = *current.borrow();
+            let old = previous
+                .borrow_mut()
+                .replace(Rc::clone(&snapshot.conversations));
+            let found = notify::alerts(
+                old.as_deref().map(Vec::as_slice),
+                &snapshot.conversations,
+                snapshot.me,
+                prefs.notify,
+            );
+            if found.is_empty() {
+                return;
+            }
+            if alerts::page_in_background() {
+                let session = session.clone();
+                alerts::notify(&found, locale, move |id| {
+                    if let Some(s) = session.borrow().as_ref() {
+                        s.open(Some(ConversationId(id)));
+                    }
+                });
+            }
+            if prefs.sound {
+                alerts::chime(audio.borrow().as_ref());
+            }
+        })
+    };
+    html! {
+        <main class="bi-app" data-theme={prefs.theme.as_str()} lang={locale.tag()}>
+            <header class="bi-app__bar">
+                <span class="bi-app__title">{ Key::AppTitle.text(locale) }</span>
+                <span class="bi-app__server">{ Key::ConnectedAs.text(locale) }{" "}{ props.settings.base_url.clone() }</span>
+                <SettingsPanel settings={prefs} {locale} permission={*permission}
+                    onchange={props.onsettings.clone()} {onoptin} />
+                <button type="button" class="bi-button" onclick={props.ondisconnect.clone()}>{ Key::Disconnect.text(locale) }</button>
+            </header>
+            <Inbox config={(*config).clone()} {onevent} {onsession} {onlists} />
+        </main>
+    }
 }
 
 /// Mounts the standalone app into `<body>`.
@@ -504,6 +790,23 @@ mod tests {
         assert_eq!(s.token.as_deref(), Some("tok"));
         let s = form("/proxy", "", "").validate().unwrap();
         assert_eq!((s.operator_id, s.token), (None, None));
+    }
+
+    #[test]
+    fn settings_round_trip_and_tolerate_junk() {
+        let s = Settings {
+            theme: Theme::Dark,
+            send_key: SendKey::CtrlEnter,
+            locale: Some(Locale::Ru),
+            notify: NotifyRule::MineAndUnassigned,
+            sound: true,
+        };
+        assert_eq!(Settings::from_json(&s.to_json()), s);
+        assert_eq!(Settings::from_json("<html>"), Settings::default());
+        assert_eq!(Settings::from_json(r#"{"theme":7,"notify":"all"}"#), Settings::default());
+        // Alerts are opt-in: nothing stored means off.
+        assert_eq!(Settings::default().notify, NotifyRule::Off);
+        assert!(!Settings::default().to_json().contains("token"));
     }
 
     #[test]

@@ -191,6 +191,31 @@ catalog! {
     SendAnyway => "Send anyway", "Всё равно отправить";
     Review => "Review first", "Сначала посмотреть";
     DraftsLocalOnly => "drafts are kept only in this tab (storage unavailable)", "черновики хранятся только в этой вкладке (хранилище недоступно)";
+    Settings => "Settings", "Настройки";
+    SettingsTheme => "Theme", "Тема";
+    ThemeAuto => "As the system", "Как в системе";
+    ThemeLight => "Light", "Светлая";
+    ThemeDark => "Dark", "Тёмная";
+    SettingsSendKey => "Send with", "Отправка";
+    SendKeyEnter => "Enter (Shift+Enter: new line)", "Enter (Shift+Enter — новая строка)";
+    SendKeyCtrlEnter => "Ctrl/⌘+Enter (Enter: new line)", "Ctrl/⌘+Enter (Enter — новая строка)";
+    SettingsLanguage => "Language", "Язык";
+    LanguageAuto => "As the browser", "Как в браузере";
+    LanguageEnglish => "English", "English";
+    LanguageRussian => "Русский", "Русский";
+    SettingsNotify => "Alert me about new client messages", "Сообщать о новых сообщениях клиентов";
+    NotifyOff => "Never", "Никогда";
+    NotifyMine => "In my conversations", "В моих диалогах";
+    NotifyMineUnassigned => "In mine and unassigned ones", "В моих и без оператора";
+    NotifySound => "Play a sound", "Звуковой сигнал";
+    NotifyHint => "Desktop notifications appear while this tab is in the background. Nothing is sent anywhere.",
+        "Уведомления на рабочем столе появляются, когда вкладка в фоне. Никуда ничего не отправляется.";
+    NotifyBlocked => "This browser blocks notifications for this site: only the sound is used.",
+        "Браузер запрещает уведомления для этого сайта: используется только звук.";
+    NotifyUnsupported => "This browser has no desktop notifications: only the sound is used.",
+        "Браузер не поддерживает уведомления: используется только звук.";
+    NotifyNewConversation => "New conversation", "Новый диалог";
+    NotifyFile => "sent a file", "прислал(а) файл";
 }
 
 #[cfg(test)]

@@ -80,11 +80,15 @@ async fn rows_shown(el: &HtmlElement) {
     .await;
 }
 
+/// One event seen: name, detail, bubbles, composed.
+type Seen = (String, Value, bool, bool);
+type Listener = (String, Closure<dyn FnMut(web_sys::Event)>);
+
 /// Every event of these names dispatched on (or bubbling through) `target`.
 struct Recorder {
-    seen: Rc<RefCell<Vec<(String, Value, bool, bool)>>>,
+    seen: Rc<RefCell<Vec<Seen>>>,
     target: web_sys::EventTarget,
-    listeners: Vec<(String, Closure<dyn FnMut(web_sys::Event)>)>,
+    listeners: Vec<Listener>,
 }
 
 impl Recorder {

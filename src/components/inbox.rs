@@ -72,6 +72,19 @@ pub struct InboxProps {
     /// Receives the session once it exists (the JS API drives it).
     #[prop_or_default]
     pub onsession: Callback<Option<SessionHandle>>,
+    /// Receives the lists whenever they change, once all three have answered (the standalone
+    /// app diffs them for its opt-in notifications).
+    #[prop_or_default]
+    pub onlists: Callback<ListsSnapshot>,
+}
+
+/// The three API lists, concatenated (a conversation may appear twice), and my user id.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListsSnapshot {
+    /// Unassigned, unread and not-answered, as last fetched.
+    pub conversations: Rc<Vec<crate::api::Conversation>>,
+    /// My user id (`operator_user_id` of my conversations), once known.
+    pub me: Option<crate::api::UserId>,
 }
 
 /// The whole inbox: list, conversation, composer.
@@ -139,6 +152,22 @@ pub fn Inbox(props: &InboxProps) -> Html {
         let session = session.clone();
         use_effect_with(inbox.unread_total(), move |total| {
             session.report_unread(*total)
+        });
+    }
+    {
+        let lists: Option<Vec<_>> = crate::state::ListKind::ALL
+            .iter()
+            .map(|k| inbox.list(*k).and_then(|l| l.items.clone()))
+            .collect();
+        let onlists = props.onlists.clone();
+        use_effect_with((lists, inbox.me), move |(lists, me)| {
+            if let Some(lists) = lists {
+                let conversations = lists.iter().flat_map(|l| l.iter().cloned()).collect();
+                onlists.emit(ListsSnapshot {
+                    conversations: Rc::new(conversations),
+                    me: *me,
+                });
+            }
         });
     }
 

@@ -241,9 +241,7 @@ pub fn mount(element: JsValue, options: JsValue) -> Result<Handle, JsError> {
         )
     })?;
     let input = read_input(&options)?;
-    let opts = Options::default()
-        .merged(&input.pairs)
-        .map_err(js_error)?;
+    let opts = Options::default().merged(&input.pairs).map_err(js_error)?;
     let token = Rc::new(TokenCell::default());
     match (&input.token, &input.provider) {
         (_, Some(Some(p))) => token.set_provider(p.clone()),
@@ -330,6 +328,7 @@ pub fn mount(element: JsValue, options: JsValue) -> Result<Handle, JsError> {
         before_send: Some(hook.clone()),
         initial_view: opts.view,
         onsession: onsession.clone(),
+        onlists: Callback::default(),
     };
     let app = yew::Renderer::<Inbox>::with_root_and_props(container.clone(), props).render();
     let mounted = Rc::new(Mounted {
@@ -489,11 +488,7 @@ impl Handle {
             return Ok(());
         };
         let input = read_input(&options)?;
-        let next = m
-            .options
-            .borrow()
-            .merged(&input.pairs)
-            .map_err(js_error)?;
+        let next = m.options.borrow().merged(&input.pairs).map_err(js_error)?;
         let changed = next != *m.options.borrow();
         let config = if changed {
             Some(config_for(&next, &m.token)?)
@@ -520,6 +515,7 @@ impl Handle {
                     before_send: Some(m.hook.clone()),
                     initial_view: next.view,
                     onsession: m.onsession.clone(),
+                    onlists: Callback::default(),
                 });
             }
             if view_changed {
