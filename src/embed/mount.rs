@@ -59,6 +59,9 @@ struct Mounted {
 
 /// A mounted inbox. Returned by `mount`; every method is safe to call after `destroy` (it does
 /// nothing then).
+///
+/// Deliberately no `Drop` that unmounts: wasm-bindgen frees a handle the host let go of when the
+/// garbage collector runs, and a widget must not vanish because its handle was not kept.
 #[wasm_bindgen]
 pub struct Handle {
     inner: Rc<RefCell<Option<Rc<Mounted>>>>,
@@ -348,14 +351,6 @@ pub fn mount(element: JsValue, options: JsValue) -> Result<Handle, JsError> {
     Ok(Handle {
         inner: Rc::new(RefCell::new(Some(mounted))),
     })
-}
-
-impl Drop for Handle {
-    /// `handle.free()` from JS (or a Rust owner going away) unmounts too: a widget is never left
-    /// running without a handle to stop it.
-    fn drop(&mut self) {
-        self.destroy();
-    }
 }
 
 impl Handle {
