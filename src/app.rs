@@ -803,7 +803,10 @@ mod tests {
         };
         assert_eq!(Settings::from_json(&s.to_json()), s);
         assert_eq!(Settings::from_json("<html>"), Settings::default());
-        assert_eq!(Settings::from_json(r#"{"theme":7,"notify":"all"}"#), Settings::default());
+        assert_eq!(
+            Settings::from_json(r#"{"theme":7,"notify":"all"}"#),
+            Settings::default()
+        );
         // Alerts are opt-in: nothing stored means off.
         assert_eq!(Settings::default().notify, NotifyRule::Off);
         assert!(!Settings::default().to_json().contains("token"));
