@@ -226,14 +226,24 @@ pub async fn fault_layer(State(faults): State<Arc<Faults>>, req: Request, next: 
     let Some(spec) = faults.take(&path) else {
         return next.run(req).await;
     };
+    if spec.apply {
+        // The request takes effect first: a client that gives up during the delay (its
+        // timeout) must still find the action done, as with a real server whose answer is lost.
+        let real = next.run(req).await;
+        if spec.delay_ms > 0 {
+            tokio::time::sleep(Duration::from_millis(spec.delay_ms)).await;
+        }
+        return if spec.replaces_response() {
+            spec.response()
+        } else {
+            real
+        };
+    }
     if spec.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(spec.delay_ms)).await;
     }
     if !spec.replaces_response() {
         return next.run(req).await;
-    }
-    if spec.apply {
-        let _ = next.run(req).await;
     }
     spec.response()
 }

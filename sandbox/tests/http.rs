@@ -520,6 +520,18 @@ async fn faults_of_every_kind() {
         .await;
     assert_eq!(status, 504);
     assert_eq!(sb.conversation(id).await["last_message"], "lost answer");
+    // apply + a delay longer than the client waits: the action is done all the same
+    arm(&sb, json!({"path": "/api/conversations/send-message", "status": 504, "delay_ms": 3000, "apply": true})).await;
+    let timed_out = sb
+        .http
+        .post(sb.at("/api/conversations/send-message"))
+        .header("Authentication", TOKEN)
+        .form(&[("conversation_id", id.to_string()), ("text", "client gave up".to_owned())])
+        .timeout(Duration::from_millis(200))
+        .send()
+        .await;
+    assert!(timed_out.is_err(), "the client timed out");
+    assert_eq!(sb.conversation(id).await["last_message"], "client gave up");
     // without apply the handler does not run
     arm(
         &sb,
@@ -533,7 +545,7 @@ async fn faults_of_every_kind() {
         )
         .await;
     assert_eq!(status, 500);
-    assert_eq!(sb.conversation(id).await["last_message"], "lost answer");
+    assert_eq!(sb.conversation(id).await["last_message"], "client gave up");
 
     // list, clear, validation
     arm(
