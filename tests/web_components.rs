@@ -51,13 +51,10 @@ fn config(operator: Option<u64>, token: &str, view: View) -> (InboxProps, View) 
     let mut config = WidgetConfig::new(client);
     config.poll_interval_ms = 1_000;
     config.undo_ms = 300;
-    let props = InboxProps {
+    let props = yew::props!(InboxProps {
         config: ConfigHandle(Rc::new(config)),
-        onevent: Default::default(),
-        before_send: None,
         initial_view: view,
-        onsession: Default::default(),
-    };
+    });
     (props, view)
 }
 
@@ -705,7 +702,6 @@ async fn keyboard_moves_opens_and_switches_modes() {
             == Some("composer-input")
     })
     .await;
-    let active = gloo_utils_document().active_element().unwrap();
     // Shortcuts typed into the composer are text, not commands.
     press(&m.root, "c");
     settle().await;
