@@ -526,7 +526,10 @@ async fn faults_of_every_kind() {
         .http
         .post(sb.at("/api/conversations/send-message"))
         .header("Authentication", TOKEN)
-        .form(&[("conversation_id", id.to_string()), ("text", "client gave up".to_owned())])
+        .form(&[
+            ("conversation_id", id.to_string()),
+            ("text", "client gave up".to_owned()),
+        ])
         .timeout(Duration::from_millis(200))
         .send()
         .await;
