@@ -119,6 +119,10 @@ catalog! {
     NoteTag => "Note:", "Заметка:";
     YouTag => "You:", "Вы:";
     UnreadWord => "unread", "непрочитанных";
+    UnitSeconds => "s", " с";
+    UnitMinutes => "m", " мин";
+    UnitHours => "h", " ч";
+    UnitDays => "d", " д";
     WaitsPrefix => "waits", "ждёт";
     WaitingTitle => "Waiting for an answer", "Ждёт ответа";
     DraftTag => "Draft", "Черновик";

@@ -60,7 +60,7 @@ pub fn ConversationRow(props: &ConversationRowProps) -> Html {
         (!c.is_operator_last_message && c.waiting_operator_response && !c.is_inner_message)
             .then_some(activity)
             .flatten()
-            .map(|since| time::short_duration(now - since));
+            .map(|since| time::short_duration(props.locale, now - since));
     let preview = c.last_message.clone().unwrap_or_default();
     let preview: String = preview.chars().take(140).collect();
     let assignee = if props.mine {

@@ -10,7 +10,8 @@ pub fn relative(locale: Locale, seconds: i64) -> String {
     let locales = js_sys::Array::of1(&JsValue::from_str(locale.tag()));
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"numeric".into(), &"auto".into());
-    let _ = js_sys::Reflect::set(&options, &"style".into(), &"narrow".into());
+    // "short", not "narrow": Russian narrow past times read "-5 мин" instead of "5 мин. назад".
+    let _ = js_sys::Reflect::set(&options, &"style".into(), &"short".into());
     let format = js_sys::Intl::RelativeTimeFormat::new(&locales, &options);
     String::from(format.format(value, unit))
 }
@@ -28,15 +29,17 @@ pub fn relative_unit(seconds: i64) -> (f64, &'static str) {
     (-(n as f64), unit)
 }
 
-/// A short "waiting" duration such as `4m`, `2h`, `3d` (language-neutral digits and units).
-pub fn short_duration(seconds: i64) -> String {
+/// A short "waiting" duration such as `4m`, `2h`, `3d` (`4 мин`, `2 ч`, `3 д` in Russian).
+pub fn short_duration(locale: Locale, seconds: i64) -> String {
+    use crate::i18n::Key;
     let s = seconds.max(0);
-    match s {
-        0..=59 => format!("{s}s"),
-        60..=3_599 => format!("{}m", s / 60),
-        3_600..=86_399 => format!("{}h", s / 3_600),
-        _ => format!("{}d", s / 86_400),
-    }
+    let (n, unit) = match s {
+        0..=59 => (s, Key::UnitSeconds),
+        60..=3_599 => (s / 60, Key::UnitMinutes),
+        3_600..=86_399 => (s / 3_600, Key::UnitHours),
+        _ => (s / 86_400, Key::UnitDays),
+    };
+    format!("{n}{}", unit.text(locale))
 }
 
 fn date(unix: i64) -> js_sys::Date {
@@ -82,8 +85,10 @@ mod tests {
         assert_eq!(relative_unit(3 * 3600), (-3.0, "hour"));
         assert_eq!(relative_unit(2 * 86_400), (-2.0, "day"));
         assert_eq!(relative_unit(-10), (-0.0, "second"));
-        assert_eq!(short_duration(125), "2m");
-        assert_eq!(short_duration(7200), "2h");
-        assert_eq!(short_duration(3 * 86_400), "3d");
+        assert_eq!(short_duration(Locale::En, 125), "2m");
+        assert_eq!(short_duration(Locale::En, 7200), "2h");
+        assert_eq!(short_duration(Locale::En, 3 * 86_400), "3d");
+        assert_eq!(short_duration(Locale::Ru, 125), "2 мин");
+        assert_eq!(short_duration(Locale::Ru, 30), "30 с");
     }
 }

@@ -180,6 +180,7 @@ pub struct Session {
     scope: RefCell<Option<AbortScope>>,
     schedulers: RefCell<HashMap<Resource, PollScheduler>>,
     list_success: RefCell<HashMap<ListKind, u64>>,
+    list_answered: RefCell<HashSet<ListKind>>,
     known: RefCell<HashMap<ConversationId, Conversation>>,
     open_id: Cell<Option<ConversationId>>,
     outbox: RefCell<Outbox>,
@@ -267,6 +268,7 @@ impl Session {
             scope: RefCell::new(Some(scope)),
             schedulers: RefCell::new(schedulers),
             list_success: RefCell::new(HashMap::new()),
+            list_answered: RefCell::new(HashSet::new()),
             known: RefCell::new(HashMap::new()),
             open_id: Cell::new(None),
             outbox: RefCell::new(outbox),
@@ -436,11 +438,13 @@ impl Session {
             if verdict == Verdict::Stale {
                 return;
             }
+            this.list_answered.borrow_mut().insert(kind);
             match result {
                 Ok(listed) => {
                     this.list_success.borrow_mut().insert(kind, now);
-                    {
+                    let learnt = {
                         let mut known = this.known.borrow_mut();
+                        let before = known.len();
                         for c in &listed.items {
                             let newer = known.get(&c.id).is_none_or(|k| {
                                 c.date_updated.unwrap_or(0) >= k.date_updated.unwrap_or(0)
@@ -449,6 +453,12 @@ impl Session {
                                 known.insert(c.id, c.clone());
                             }
                         }
+                        known.len() != before
+                    };
+                    if learnt {
+                        // Drafts restored from storage get their row markers once their
+                        // conversations are known (after a reload, that is the first list).
+                        this.publish_drafted();
                     }
                     if matches!(kind, ListKind::Unread | ListKind::NotAnswered)
                         && this.me.get().is_none()
@@ -883,6 +893,12 @@ impl Session {
         }
     }
 
+    /// Writes pending draft changes to storage now (the page is being hidden or unloaded: the
+    /// debounce would lose the last keystrokes).
+    pub fn save_drafts(&self) {
+        self.flush_drafts(true);
+    }
+
     /// Clears a draft after it was sent.
     pub fn clear_draft(&self, conversation: ConversationId, mode: SendKind) {
         self.drafts.borrow_mut().clear(conversation, mode, now_ms());
@@ -917,8 +933,12 @@ impl Session {
         }
     }
 
-    /// The total unread count changed: tell the host (once per change).
+    /// The total unread count changed: tell the host (once per change, and only once every
+    /// list has answered, so a host's badge does not flicker through partial sums at start).
     pub fn report_unread(&self, total: u64) {
+        if self.list_answered.borrow().len() < ListKind::ALL.len() {
+            return;
+        }
         if self.last_unread.get() != Some(total) {
             self.last_unread.set(Some(total));
             self.emit(HostEvent::UnreadChanged(total));
