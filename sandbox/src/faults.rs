@@ -59,6 +59,10 @@ pub struct FaultSpec {
     /// Run the real handler first (its effect stays), then replace its answer.
     #[serde(default)]
     pub apply: bool,
+    /// The `error` text of a `json` (or `truncated`) envelope; default `Injected fault (N)`.
+    /// Lets tests put hostile server error strings in front of the client.
+    #[serde(default)]
+    pub error: Option<String>,
 }
 
 fn one() -> u32 {
@@ -94,6 +98,12 @@ impl FaultSpec {
                 "delay_ms must be at most 120000".to_owned(),
             );
         }
+        if self.error.as_ref().is_some_and(|e| e.len() > 10_000) {
+            errors.insert(
+                "error".to_owned(),
+                "error must be at most 10000 bytes".to_owned(),
+            );
+        }
         if errors.is_empty() {
             Ok(())
         } else {
@@ -114,7 +124,11 @@ impl FaultSpec {
             _ => 503,
         });
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-        let envelope = json!({"status": status.as_u16(), "error": format!("Injected fault ({})", status.as_u16())}).to_string();
+        let message = self
+            .error
+            .clone()
+            .unwrap_or_else(|| format!("Injected fault ({})", status.as_u16()));
+        let envelope = json!({"status": status.as_u16(), "error": message}).to_string();
         let (content_type, body): (Option<&str>, String) = match kind {
             FaultBody::Json => (Some("application/json"), envelope),
             FaultBody::Truncated => {
@@ -168,7 +182,7 @@ pub struct Faults {
 }
 
 /// Paths of the control endpoints (neither counted nor faultable).
-const CONTROL_PATHS: &[&str] = &["/sandbox/faults", "/sandbox/requests"];
+const CONTROL_PATHS: &[&str] = &["/sandbox/faults", "/sandbox/requests", "/sandbox/fixtures"];
 
 impl Faults {
     /// Arms a fault.
@@ -265,7 +279,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Peer {
     }
 }
 
-fn forbid_remote(peer: Option<SocketAddr>) -> Result<(), ApiError> {
+pub(crate) fn forbid_remote(peer: Option<SocketAddr>) -> Result<(), ApiError> {
     if is_loopback(peer) {
         Ok(())
     } else {
@@ -363,6 +377,7 @@ mod tests {
             body: None,
             retry_after: None,
             apply: false,
+            error: None,
         });
         assert!(f.take("/b").is_none());
         assert!(f.take("/a").is_some());

@@ -12,6 +12,7 @@ pub mod body;
 pub mod db;
 pub mod error;
 pub mod faults;
+pub mod fixtures;
 pub mod handlers;
 pub mod log;
 pub mod model;
@@ -203,7 +204,7 @@ fn api_router(
         .route("/sandbox/customer-message", post(h::customer_message))
         .route("/api/{*rest}", any(h::not_found))
         .route("/sandbox/{*rest}", any(h::not_found))
-        .with_state(state);
+        .with_state(state.clone());
     if let Some(faults) = faults.as_ref() {
         let control = Router::new()
             .route(
@@ -217,7 +218,10 @@ fn api_router(
                 get(faults::request_counts).delete(faults::reset_counts),
             )
             .with_state(faults.clone());
-        router = router.merge(control);
+        let fixtures = Router::new()
+            .route("/sandbox/fixtures", post(fixtures::post_fixtures))
+            .with_state(state.clone());
+        router = router.merge(control).merge(fixtures);
     }
     router = match static_dir {
         Some(dir) => router.fallback_service(web::static_service(dir)),

@@ -934,3 +934,91 @@ fn the_binary_prints_its_url_and_stops_on_sigterm() {
     assert!(rest.iter().any(|l| l.contains("shutting down")), "{rest:?}");
     assert!(rest.iter().all(|l| !l.contains("bin-token")), "{rest:?}");
 }
+
+#[tokio::test]
+async fn fixtures_overwrite_display_fields_and_fault_errors_carry_custom_text() {
+    // Without --faults the endpoint does not exist.
+    let sb = Sandbox::with(config(SeedMode::Empty)).await;
+    let resp = sb
+        .http
+        .post(sb.at("/sandbox/fixtures"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 404);
+
+    let mut cfg = config(SeedMode::Empty);
+    cfg.faults = true;
+    let sb = Sandbox::with(cfg).await;
+    let id = sb.new_conversation("hi").await;
+    let hostile = "<img src=x onerror=alert(1)>";
+    let post = |body: Value| {
+        let req = sb.http.post(sb.at("/sandbox/fixtures")).json(&body);
+        async move { decode(req.send().await.unwrap()).await }
+    };
+    let (status, body) = post(json!({
+        "operators": [{"id": 2, "invite_email": hostile}],
+        "groups": [{"id": 2, "title": hostile, "color": "javascript:alert(1)"}],
+        "conversations": [{"id": id, "from_user_name": hostile,
+            "from_user_custom_name": "x\u{202e}y", "from_user_avatar": "javascript:alert(1)"}]
+    }))
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["conversations"], 1);
+
+    let (_, ops) = sb.get("/api/operators/all").await;
+    assert!(
+        ops["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["id"] == 2 && o["invite_email"] == hostile)
+    );
+    let (_, groups) = sb.get("/api/operators/groups").await;
+    assert!(
+        groups["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["id"] == 2 && g["title"] == hostile && g["color"] == "javascript:alert(1)")
+    );
+    let c = sb.conversation(id).await;
+    assert_eq!(c["from_user_name"], hostile);
+    assert_eq!(c["from_user_custom_name"], "x\u{202e}y");
+    assert_eq!(c["from_user_avatar"], "javascript:alert(1)");
+
+    // Unknown ids and duplicate e-mails are 400s, and nothing of a refused request is applied.
+    let (status, body) = post(json!({"groups": [{"id": 1, "title": "changed"}],
+        "conversations": [{"id": 999_999, "from_user_name": "x"}]}))
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("Conversation not found"))
+    );
+    let (_, groups) = sb.get("/api/operators/groups").await;
+    assert!(
+        groups["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["title"] != "changed")
+    );
+    let (status, _) = post(json!({"operators": [{"id": 3, "invite_email": hostile}]})).await;
+    assert_eq!(status, 400);
+    let (status, _) = post(json!({"operators": [{"id": 99, "invite_email": "a@b"}]})).await;
+    assert_eq!(status, 400);
+    let (status, _) = post(json!({"nope": 1})).await;
+    assert_eq!(status, 400);
+
+    // A fault's `error` replaces the envelope's text.
+    arm(
+        &sb,
+        json!({"path": "/api/conversations/get", "status": 400, "error": hostile}),
+    )
+    .await;
+    let (status, body) = sb
+        .get(&format!("/api/conversations/get?conversation_id={id}"))
+        .await;
+    assert_eq!((status, body["error"].as_str()), (400, Some(hostile)));
+}
