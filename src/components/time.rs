@@ -1,5 +1,7 @@
 //! Dates and relative times through the browser's `Intl`, in the widget's locale.
 
+use std::cell::RefCell;
+
 use wasm_bindgen::JsValue;
 
 use crate::i18n::Locale;
@@ -7,13 +9,71 @@ use crate::i18n::Locale;
 /// "5 minutes ago", "yesterday" … for `seconds` ago (negative: in the future).
 pub fn relative(locale: Locale, seconds: i64) -> String {
     let (value, unit) = relative_unit(seconds);
-    let locales = js_sys::Array::of1(&JsValue::from_str(locale.tag()));
+    RELATIVE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let format = match &*cache {
+            Some((tag, format)) if *tag == locale.tag() => format.clone(),
+            _ => {
+                // "short", not "narrow": Russian narrow past times read "-5 мин", not "5 мин. назад".
+                let options = options(&[("numeric", "auto"), ("style", "short")]);
+                let format = js_sys::Intl::RelativeTimeFormat::new(&locales(locale), &options);
+                *cache = Some((locale.tag(), format.clone()));
+                format
+            }
+        };
+        String::from(format.format(value, unit))
+    })
+}
+
+// Intl formatters are costly to build (a row used to build two per render, a timeline item
+// two): one of each per locale, built on first use. Each entry: the locale tag it was built for.
+thread_local! {
+    static RELATIVE: RefCell<Option<(&'static str, js_sys::Intl::RelativeTimeFormat)>> =
+        const { RefCell::new(None) };
+    static CLOCK: FormatCache = const { RefCell::new(None) };
+    static DAY: FormatCache = const { RefCell::new(None) };
+    static FULL: FormatCache = const { RefCell::new(None) };
+}
+
+type FormatCache = RefCell<Option<(&'static str, js_sys::Function)>>;
+
+fn locales(locale: Locale) -> js_sys::Array {
+    js_sys::Array::of1(&JsValue::from_str(locale.tag()))
+}
+
+fn options(pairs: &[(&str, &str)]) -> js_sys::Object {
     let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"numeric".into(), &"auto".into());
-    // "short", not "narrow": Russian narrow past times read "-5 мин" instead of "5 мин. назад".
-    let _ = js_sys::Reflect::set(&options, &"style".into(), &"short".into());
-    let format = js_sys::Intl::RelativeTimeFormat::new(&locales, &options);
-    String::from(format.format(value, unit))
+    for (k, v) in pairs {
+        let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
+    }
+    options
+}
+
+/// Formats with the cached `Intl.DateTimeFormat` of `cache` (built with `pairs` on first use
+/// or when the locale changed).
+fn date_time(
+    cache: &'static std::thread::LocalKey<FormatCache>,
+    locale: Locale,
+    pairs: &[(&str, &str)],
+    unix: i64,
+) -> String {
+    cache.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let format = match &*cache {
+            Some((tag, format)) if *tag == locale.tag() => format.clone(),
+            _ => {
+                let format =
+                    js_sys::Intl::DateTimeFormat::new(&locales(locale), &options(pairs)).format();
+                *cache = Some((locale.tag(), format.clone()));
+                format
+            }
+        };
+        format
+            .call1(&JsValue::UNDEFINED, &date(unix))
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    })
 }
 
 /// The value and unit to express `seconds` ago in (pure, tested natively).
@@ -48,24 +108,32 @@ fn date(unix: i64) -> js_sys::Date {
 
 /// The clock time of a Unix timestamp, e.g. `14:05`.
 pub fn clock(locale: Locale, unix: i64) -> String {
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"hour".into(), &"2-digit".into());
-    let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
-    String::from(date(unix).to_locale_time_string_with_options(locale.tag(), &options))
+    date_time(
+        &CLOCK,
+        locale,
+        &[("hour", "2-digit"), ("minute", "2-digit")],
+        unix,
+    )
 }
 
 /// The day of a Unix timestamp for a day separator, e.g. `Monday, 3 March`.
 pub fn day(locale: Locale, unix: i64) -> String {
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"weekday".into(), &"long".into());
-    let _ = js_sys::Reflect::set(&options, &"day".into(), &"numeric".into());
-    let _ = js_sys::Reflect::set(&options, &"month".into(), &"long".into());
-    String::from(date(unix).to_locale_date_string(locale.tag(), &options))
+    let pairs = [("weekday", "long"), ("day", "numeric"), ("month", "long")];
+    date_time(&DAY, locale, &pairs, unix)
 }
 
 /// The full date and time, for `title` tooltips.
 pub fn full(locale: Locale, unix: i64) -> String {
-    String::from(date(unix).to_locale_string(locale.tag(), &JsValue::UNDEFINED))
+    // What `Date.prototype.toLocaleString(locale)` shows: every date and time field numeric.
+    let pairs = [
+        ("year", "numeric"),
+        ("month", "numeric"),
+        ("day", "numeric"),
+        ("hour", "numeric"),
+        ("minute", "numeric"),
+        ("second", "numeric"),
+    ];
+    date_time(&FULL, locale, &pairs, unix)
 }
 
 /// A local-calendar day number (for grouping by day in the browser's time zone).
