@@ -69,6 +69,19 @@ pub fn InboxList(props: &InboxListProps) -> Html {
         });
     }
 
+    // One Callback for the rows for the component's lifetime, forwarding to the latest `onopen`:
+    // the parent builds a new `onopen` on each of its renders, and a prop whose identity changes
+    // re-renders every row (1000 rows re-rendered by a poll that changed nothing).
+    let latest_onopen = use_mut_ref(|| props.onopen.clone());
+    *latest_onopen.borrow_mut() = props.onopen.clone();
+    let row_onopen = {
+        let latest = latest_onopen.clone();
+        use_callback((), move |id: ConversationId, _| {
+            let onopen = latest.borrow().clone();
+            onopen.emit(id);
+        })
+    };
+
     let tabs = View::ALL.into_iter().map(|view| {
         let selected = state.view == view;
         let count = state.count(view);
@@ -147,7 +160,7 @@ pub fn InboxList(props: &InboxListProps) -> Html {
                     group={c.group_id.and_then(|g| groups.iter().find(|x| x.id == g)).map(|g| AttrValue::from(g.title.clone()))}
                     {locale}
                     now={*now}
-                    onopen={props.onopen.clone()} />
+                    onopen={row_onopen.clone()} />
             }
         });
         html! {
