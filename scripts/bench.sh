@@ -1,5 +1,56 @@
 #!/usr/bin/env bash
-# `make bench`: the side-by-side benchmark (Yew vs a plain-JS baseline) is not written yet; it is
-# tracked as its own issue. Until then this says so and fails rather than print made-up numbers.
-echo "make bench: the benchmark suite (bench/) is not implemented yet." >&2
-exit 2
+# `make bench`: the side-by-side benchmark (bench/README in bench/RESULTS.md). Builds the
+# production app into its own directory (never dist/, which others use), copies the plain-JS
+# baseline beside it, starts two sandboxes (1000 conversations; the demo seed), and runs
+# bench/run.mjs in Debian's Chromium. Results: bench/results.json and bench/results-table.md.
+#   BENCH_DIST=/work/bench-dist   where the measured build goes
+#   BENCH_SKIP_BUILD=1            measure the build already in BENCH_DIST
+#   BENCH_PORT=8771               first of the two sandbox ports (the second is +1)
+#   BENCH_RUNS=10 BENCH_WARMUP=2  counted and warm-up runs per scenario and side
+#   BENCH_ONLY=first,open         only these scenarios (first unchanged changed open typing memory nav)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+dist="${BENCH_DIST:-$PWD/target/bench-dist}"
+port="${BENCH_PORT:-8771}"
+token=bench-token
+target_dir="${CARGO_TARGET_DIR:-target}"
+
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+  rm -rf "$dist"
+  trunk build --release --offline --locked --dist "$dist" 2>&1 | grep -v '^\s*$' | tail -n 3
+  for wasm in "$dist"/*.wasm; do
+    e2e/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+      --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      "$wasm" -o "$wasm.opt"
+    mv "$wasm.opt" "$wasm"
+  done
+  python3 scripts/strict_csp_dist.py "$dist"
+fi
+cp www/app-config.sandbox.json "$dist/app-config.json"
+mkdir -p "$dist/baseline"
+cp bench/baseline/index.html bench/baseline/baseline.js "$dist/baseline/"
+cp "$dist"/inbox-*.css "$dist/baseline/inbox.css"
+
+cargo build -p blinger-sandbox --release --quiet
+sandbox="$target_dir/release/blinger-sandbox"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+start() { # port seed
+  "$sandbox" --addr "127.0.0.1:$1" --db :memory: --seed "$2" --proxy --static "$dist" \
+    --token "$token" >/dev/null 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do
+    curl -fsS "http://127.0.0.1:$1/index.html" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "bench: the sandbox on port $1 did not start" >&2
+  exit 1
+}
+start "$port" empty
+start "$((port + 1))" demo
+node bench/seed.mjs "http://127.0.0.1:$port" "$token"
+
+BENCH_BULK_URL="http://127.0.0.1:$port" BENCH_DEMO_URL="http://127.0.0.1:$((port + 1))" \
+  BENCH_TOKEN="$token" BENCH_DIST="$dist" node bench/run.mjs
