@@ -128,9 +128,14 @@ pub fn Inbox(props: &InboxProps) -> Html {
                 s.emit(HostEvent::Ready);
                 gloo_timers::callback::Interval::new(250, move || s.tick())
             });
+            let savers = session
+                .as_ref()
+                .ok()
+                .map(|s| save_drafts_on_hide(Rc::clone(&s.0)));
             onsession.emit(session.as_ref().ok().cloned());
             move || {
                 drop(ticker);
+                drop(savers);
                 if let Ok(s) = &session {
                     s.shutdown();
                 }
@@ -255,22 +260,36 @@ pub fn Inbox(props: &InboxProps) -> Html {
         let inbox = inbox.clone();
         Callback::from(move |v: View| inbox.dispatch(InboxAction::SetView(v)))
     };
+    // The row order the last time it still held the open conversation: once a Close succeeds
+    // the list drops the closed row at once, so "the next one" must be found in this order.
+    let order_with_open = use_mut_ref(Vec::<ConversationId>::new);
+    if let Some(id) = open.id {
+        if inbox.shown.iter().any(|c| c.id == id) {
+            *order_with_open.borrow_mut() = inbox.shown.iter().map(|c| c.id).collect();
+        }
+    }
     let onclosed_next = {
         // After Close, focus moves to the next conversation of the list.
         let session = session.clone();
         let inbox = inbox.clone();
         let root_ref = root_ref.clone();
+        let order_with_open = order_with_open.clone();
         Callback::from(move |closed: ConversationId| {
             let rows = &inbox.shown;
-            let pos = rows.iter().position(|c| c.id == closed);
-            let next = pos
+            let listed = |id: &ConversationId| *id != closed && rows.iter().any(|c| c.id == *id);
+            let order = order_with_open.borrow().clone();
+            let next = order
+                .iter()
+                .position(|id| *id == closed)
                 .and_then(|p| {
-                    rows.iter()
+                    order
+                        .iter()
                         .skip(p + 1)
-                        .chain(rows.iter().take(p))
-                        .find(|c| c.id != closed)
+                        .chain(order.iter().take(p))
+                        .find(|id| listed(id))
+                        .copied()
                 })
-                .map(|c| c.id);
+                .or_else(|| rows.iter().map(|c| c.id).find(|id| *id != closed));
             session.open(next);
             if let (Some(root), Some(next)) = (root_ref.cast::<Element>(), next) {
                 focus_row(&root, Some(next));
@@ -305,6 +324,34 @@ pub fn Inbox(props: &InboxProps) -> Html {
                 }
             </div>
         </ContextProvider<SessionHandle>>
+    }
+}
+
+/// Window listeners that save the drafts when the page is hidden or unloaded (a reload right
+/// after typing would otherwise lose what the debounce had not written yet). Removed on drop.
+struct DraftSavers {
+    window: web_sys::Window,
+    callback: wasm_bindgen::closure::Closure<dyn Fn()>,
+}
+
+const DRAFT_SAVE_EVENTS: [&str; 2] = ["pagehide", "visibilitychange"];
+
+fn save_drafts_on_hide(session: Rc<Session>) -> Option<DraftSavers> {
+    let window = web_sys::window()?;
+    let callback = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || session.save_drafts());
+    for event in DRAFT_SAVE_EVENTS {
+        let _ = window.add_event_listener_with_callback(event, callback.as_ref().unchecked_ref());
+    }
+    Some(DraftSavers { window, callback })
+}
+
+impl Drop for DraftSavers {
+    fn drop(&mut self) {
+        for event in DRAFT_SAVE_EVENTS {
+            let _ = self
+                .window
+                .remove_event_listener_with_callback(event, self.callback.as_ref().unchecked_ref());
+        }
     }
 }
 
