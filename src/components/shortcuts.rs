@@ -1,5 +1,6 @@
 //! The `?` overlay listing the keyboard shortcuts.
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::i18n::{Key, Locale};
@@ -20,9 +21,25 @@ pub fn ShortcutsOverlay(props: &ShortcutsOverlayProps) -> Html {
     let close_ref = use_node_ref();
     {
         let close_ref = close_ref.clone();
+        // Focus moves into the dialog and, when it closes, back to where it was (the row or
+        // button the operator pressed `?` on), never to the page's body.
         use_effect_with((), move |_| {
-            if let Some(b) = close_ref.cast::<web_sys::HtmlElement>() {
+            let previous = close_ref.cast::<web_sys::HtmlElement>().and_then(|b| {
+                let root = b.get_root_node();
+                let active = root
+                    .dyn_ref::<web_sys::Document>()
+                    .and_then(web_sys::Document::active_element)
+                    .or_else(|| {
+                        root.dyn_ref::<web_sys::ShadowRoot>()
+                            .and_then(web_sys::ShadowRoot::active_element)
+                    });
                 let _ = b.focus();
+                active.and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok())
+            });
+            move || {
+                if let Some(p) = previous.filter(|p| p.is_connected()) {
+                    let _ = p.focus();
+                }
             }
         });
     }
