@@ -77,14 +77,26 @@ pub fn Composer(props: &ComposerProps) -> Html {
             confirm.set(Vec::new());
         });
     }
+    // Switching to or from File mode replaces the field (a URL input vs a textarea): a focus
+    // asked for with the switch is given after the render, to the field that is then there.
+    let focus_pending = use_mut_ref(|| false);
+    {
+        let focus_pending = focus_pending.clone();
+        let input_ref = input_ref.clone();
+        use_effect(move || {
+            if std::mem::take(&mut *focus_pending.borrow_mut()) {
+                focus(&input_ref);
+            }
+        });
+    }
     // r / n / f from the keyboard.
     {
         let mode = mode.clone();
-        let input_ref = input_ref.clone();
+        let focus_pending = focus_pending.clone();
         use_effect_with(props.request, move |request| {
             if let Some(r) = request {
+                *focus_pending.borrow_mut() = true;
                 mode.set(r.mode);
-                focus(&input_ref);
             }
         });
     }
@@ -191,10 +203,10 @@ pub fn Composer(props: &ComposerProps) -> Html {
     };
     let set_mode = |m: SendKind| {
         let mode = mode.clone();
-        let input_ref = input_ref.clone();
+        let focus_pending = focus_pending.clone();
         Callback::from(move |_: MouseEvent| {
+            *focus_pending.borrow_mut() = true;
             mode.set(m);
-            focus(&input_ref);
         })
     };
 
@@ -258,7 +270,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
         })
     };
     html! {
-        <form class={classes!("bi-composer", note.then_some("bi-composer--note"))} {onsubmit} data-testid="composer" data-mode={button_mode(*mode)}>
+        <form class={classes!("bi-composer", note.then_some("bi-composer--note"))} novalidate=true {onsubmit} data-testid="composer" data-mode={button_mode(*mode)}>
             <div class="bi-modes" role="radiogroup" aria-label={t(Key::ComposerModes)}>
                 { tab(SendKind::Reply, Key::ModeReply, "composer-mode-reply") }
                 { tab(SendKind::File, Key::ModeFile, "composer-mode-file") }
