@@ -1,6 +1,8 @@
 //! The timeline: history, what this widget sent and client messages seen by polling, with day
 //! separators, sender grouping, notes styled unmistakably, files, and per-item send states.
 //! `role=log` announces new entries politely; it sticks to the bottom only when already there.
+//! Its entries are `div`s: a list inside `role=log` loses its list semantics, and `li`s outside
+//! a list are invalid (axe: listitem).
 
 use std::rc::Rc;
 
@@ -128,7 +130,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             if last_day != Some(day) {
                 last_day = Some(day);
                 last_author = None;
-                out.push(html! { <li class="bi-day" role="separator"><span>{ time::day(props.locale, at) }</span></li> });
+                out.push(html! { <div class="bi-day" role="separator"><span>{ time::day(props.locale, at) }</span></div> });
             }
         }
         let author_key = (entry.kind.as_str().to_owned(), entry.author.clone().unwrap_or_default());
@@ -143,13 +145,13 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             if props.open.history_error.is_some() {
                 <p class="bi-notice" role="status">{ t(Key::HistoryUnavailable) }</p>
             }
-            <ol class="bi-timeline" role="log" aria-live="polite" aria-label={t(Key::TimelineLabel)}
+            <div class="bi-timeline" role="log" aria-live="polite" aria-label={t(Key::TimelineLabel)}
                 ref={scroller} {onscroll} tabindex="0" data-testid="timeline">
                 if entries.is_empty() {
-                    <li class="bi-empty"><p>{ t(Key::TimelineEmpty) }</p></li>
+                    <div class="bi-empty"><p>{ t(Key::TimelineEmpty) }</p></div>
                 }
                 { for items }
-            </ol>
+            </div>
             if *unseen {
                 <button type="button" class="bi-pill" onclick={onpill} data-testid="timeline-new">{ t(Key::NewMessages) }</button>
             }
@@ -217,7 +219,7 @@ fn entry_view(
     let note_label =
         is_note.then(|| html! { <span class="bi-msg__notelabel">{ t(Key::NoteLabel) }</span> });
     html! {
-        <li key={entry.id.clone()} data-testid="timeline-item" data-kind={kind.clone()} data-state={entry.state.hook()}
+        <div key={entry.id.clone()} data-testid="timeline-item" data-kind={kind.clone()} data-state={entry.state.hook()}
             class={classes!("bi-msg", format!("bi-msg--{kind}"), from_client.then_some("bi-msg--in"), (!from_client).then_some("bi-msg--out"), continued.then_some("bi-msg--cont"))}>
             if !continued || is_note {
                 <div class="bi-msg__head">
@@ -230,7 +232,7 @@ fn entry_view(
             }
             { body }
             { state_line }
-        </li>
+        </div>
     }
 }
 
