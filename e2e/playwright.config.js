@@ -5,6 +5,10 @@ import { defineConfig } from '@playwright/test';
 export const SANDBOX_PORT = Number(process.env.BI_E2E_PORT || 8788);
 export const SANDBOX_URL = `http://127.0.0.1:${SANDBOX_PORT}`;
 export const SANDBOX_TOKEN = 'e2e-token';
+// The sandbox binary (relative to e2e/); BI_SANDBOX_BIN points at another target dir's build.
+const SANDBOX_BIN = process.env.BI_SANDBOX_BIN || '../target/release/blinger-sandbox';
+// The built app it serves (scripts/build-app.sh writes ../dist); BI_DIST_DIR for another build.
+const DIST = process.env.BI_DIST_DIR || '../dist';
 
 export default defineConfig({
   testDir: './tests',
@@ -30,9 +34,9 @@ export default defineConfig({
   },
   webServer: {
     command:
-      'cp ../www/app-config.sandbox.json ../dist/app-config.json && ' +
-      `../target/release/blinger-sandbox --addr 127.0.0.1:${SANDBOX_PORT} --db :memory: ` +
-      `--seed demo --faults --proxy --static ../dist --token ${SANDBOX_TOKEN}`,
+      `cp ../www/app-config.sandbox.json ${DIST}/app-config.json && ` +
+      `${SANDBOX_BIN} --addr 127.0.0.1:${SANDBOX_PORT} --db :memory: ` +
+      `--seed demo --faults --proxy --static ${DIST} --token ${SANDBOX_TOKEN}`,
     url: `${SANDBOX_URL}/index.html`,
     reuseExistingServer: false,
     timeout: 30_000,
