@@ -218,8 +218,10 @@ function renderConversation(c, history) {
   who.append(h('h2', 'bi-header__name', c.from_user_custom_name || c.from_user_name), h('div', 'bi-header__meta', LABELS[c.application] || c.application));
   header.append(who);
   const wrap = h('div', 'bi-timeline-wrap');
-  const ol = h('ol', 'bi-timeline');
+  const ol = h('div', 'bi-timeline');
   ol.setAttribute('role', 'log');
+  ol.setAttribute('aria-live', 'polite');
+  ol.tabIndex = 0;
   ol.dataset.testid = 'timeline';
   let lastDay = null;
   let lastAuthor = null;
@@ -230,7 +232,7 @@ function renderConversation(c, history) {
     if (day !== lastDay) {
       lastDay = day;
       lastAuthor = null;
-      const sep = h('li', 'bi-day');
+      const sep = h('div', 'bi-day');
       sep.setAttribute('role', 'separator');
       sep.append(h('span', null, dayFmt.format(d)));
       frag.append(sep);
@@ -242,7 +244,7 @@ function renderConversation(c, history) {
     const continued = key === lastAuthor;
     lastAuthor = key;
     const inbound = m.kind === 'client';
-    const li = h('li', `bi-msg bi-msg--${m.kind} ${inbound ? 'bi-msg--in' : 'bi-msg--out'}${continued ? ' bi-msg--cont' : ''}`);
+    const li = h('div', `bi-msg bi-msg--${m.kind} ${inbound ? 'bi-msg--in' : 'bi-msg--out'}${continued ? ' bi-msg--cont' : ''}`);
     li.dataset.testid = 'timeline-item';
     li.dataset.kind = m.kind;
     li.dataset.state = 'sent';
