@@ -155,9 +155,16 @@ pub fn Inbox(props: &InboxProps) -> Html {
     };
     {
         let session = session.clone();
-        use_effect_with(inbox.unread_total(), move |total| {
-            session.report_unread(*total)
-        });
+        // Also re-run when loading completes: the last list to answer may not change the total,
+        // and the host must still hear it once.
+        use_effect_with(
+            (inbox.unread_total(), inbox.is_loading()),
+            move |(total, loading)| {
+                if !loading {
+                    session.report_unread(*total);
+                }
+            },
+        );
     }
     {
         let lists: Option<Vec<_>> = crate::state::ListKind::ALL
