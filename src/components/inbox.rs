@@ -185,7 +185,6 @@ pub fn Inbox(props: &InboxProps) -> Html {
 
     let onkeydown = {
         let session = session.clone();
-        let inbox = inbox.clone();
         let open = open.clone();
         let overlay = overlay.clone();
         let composer_request = composer_request.clone();
@@ -240,7 +239,6 @@ pub fn Inbox(props: &InboxProps) -> Html {
                 }
                 _ => false,
             };
-            let _ = &inbox;
             if handled {
                 e.prevent_default();
             }

@@ -630,7 +630,7 @@ impl Session {
         }
     }
 
-    /// Makes a scheduled action happen now (e.g. when the operator navigates away).
+    /// Hides a failed action's error (the operator's Dismiss).
     pub fn dismiss_action_error(&self) {
         self.dispatch
             .open
@@ -755,8 +755,13 @@ impl Session {
             .dispatch(SendsAction::Degraded(self.storage.is_degraded()));
     }
 
+    /// Shows the outbox and drafts restored at start-up (no write: storage already holds them).
     fn publish_sends(&self) {
-        self.persist_outbox();
+        let outbox = self.outbox.borrow().clone();
+        self.dispatch.sends.dispatch(SendsAction::Outbox(outbox));
+        self.dispatch
+            .sends
+            .dispatch(SendsAction::Degraded(self.storage.is_degraded()));
         self.publish_drafted();
     }
 
