@@ -20,8 +20,8 @@ use std::rc::Rc;
 
 use blinger_inbox::api::wire::decode_conversation;
 use blinger_inbox::api::{
-    ApiError, ClientConfig, ConversationId, GroupId, HttpResponse, MessageKind, OperatorId, Status,
-    Token, TokenProvider, TokenSource, UserId, WebClient,
+    ApiError, BodyMemo, ClientConfig, ConversationId, GroupId, HttpResponse, ListName, MessageKind,
+    OperatorId, Polled, Status, Token, TokenProvider, TokenSource, UserId, WebClient,
 };
 use blinger_inbox::sync::{Outbox, SendKind, SendState};
 use gloo_net::http::Request;
@@ -436,4 +436,35 @@ async fn abort_scope_cancels_an_in_flight_request() {
         "the scope stays aborted"
     );
     clear_faults().await;
+}
+
+#[wasm_bindgen_test]
+async fn an_unchanged_poll_is_recognised_in_the_browser_and_a_change_is_not() {
+    let c = client();
+    let memo = BodyMemo::new();
+    let unassigned =
+        |p: Polled<blinger_inbox::api::Listed<blinger_inbox::api::Conversation>>| match p {
+            Polled::New(l) => l.items.iter().map(|c| c.id).collect::<Vec<_>>(),
+            Polled::Same => panic!("expected a new answer"),
+        };
+    let first = unassigned(c.poll_list(ListName::Unassigned, &memo).await.unwrap());
+    assert!(!first.is_empty());
+    assert_eq!(
+        c.poll_list(ListName::Unassigned, &memo).await.unwrap(),
+        Polled::Same
+    );
+
+    let id = new_conversation("poll memo: a new conversation").await;
+    let second = unassigned(c.poll_list(ListName::Unassigned, &memo).await.unwrap());
+    assert!(second.contains(&id), "{second:?}");
+    assert_eq!(
+        c.poll_list(ListName::Unassigned, &memo).await.unwrap(),
+        Polled::Same
+    );
+
+    // A malformed answer in between: the error shows, and the same list afterwards is decoded.
+    arm_fault(json!({"path": "/api/conversations/unassigned", "body": "malformed"})).await;
+    assert!(c.poll_list(ListName::Unassigned, &memo).await.is_err());
+    let third = unassigned(c.poll_list(ListName::Unassigned, &memo).await.unwrap());
+    assert_eq!(third, second);
 }

@@ -16,8 +16,9 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use blinger_inbox::api::{
-    ApiError, Client, ClientConfig, ConfigError, ConversationId, GroupId, HttpRequest,
-    HttpResponse, Method, OperatorId, Token, TokenSource, Transport, TransportError,
+    ApiError, BodyMemo, Client, ClientConfig, ConfigError, ConversationId, GroupId, HttpRequest,
+    HttpResponse, ListName, Method, OperatorId, Polled, Token, TokenSource, Transport,
+    TransportError,
 };
 use serde_json::json;
 
@@ -55,14 +56,21 @@ impl Fake {
 impl Transport for Fake {
     async fn send(&self, req: HttpRequest) -> Result<HttpResponse, TransportError> {
         let aborted = req.abort.as_ref().is_some_and(|a| a.is_aborted());
+        let memo = req.memo.clone();
         self.seen.borrow_mut().push(req);
         if aborted {
             return Err(TransportError::Aborted);
         }
-        self.replies
+        let reply = self
+            .replies
             .borrow_mut()
             .pop_front()
-            .unwrap_or_else(|| Ok(conv_reply(1)))
+            .unwrap_or_else(|| Ok(conv_reply(1)));
+        // A text transport applies the memo rules through `BodyMemo::apply`.
+        match memo {
+            Some(m) => reply.map(|r| m.apply(r)),
+            None => reply,
+        }
     }
 }
 
@@ -588,5 +596,117 @@ fn abort_scope_cancels_its_requests_only() {
     assert_eq!(
         block_on(s2.start(ConversationId(1))).unwrap_err(),
         ApiError::Aborted
+    );
+}
+
+fn listed_ids(p: Polled<blinger_inbox::api::Listed<blinger_inbox::api::Conversation>>) -> Vec<u64> {
+    match p {
+        Polled::New(l) => l.items.iter().map(|c| c.id.0).collect(),
+        Polled::Same => panic!("expected a decoded answer"),
+    }
+}
+
+#[test]
+fn a_poll_with_an_identical_answer_is_not_decoded_again() {
+    let c = client(Some(7));
+    let memo = BodyMemo::new();
+    c.transport().reply(Ok(list_reply()));
+    let first = block_on(c.poll_list(ListName::Unread, &memo)).unwrap();
+    assert_eq!(listed_ids(first), vec![1, 2]);
+    assert!(memo.is_armed());
+    check_get(
+        &c.transport().last(),
+        "https://api.test/api/conversations/unread?operator_id=7",
+    );
+    assert!(c.transport().last().memo.is_some());
+
+    c.transport().reply(Ok(list_reply()));
+    assert_eq!(
+        block_on(c.poll_list(ListName::Unread, &memo)).unwrap(),
+        Polled::Same
+    );
+
+    // One byte more is a new answer.
+    let changed = HttpResponse::new(
+        200,
+        json!({"status": 200, "data": [conv_json(2)]}).to_string(),
+    );
+    c.transport().reply(Ok(changed.clone()));
+    let third = block_on(c.poll_list(ListName::Unread, &memo)).unwrap();
+    assert_eq!(listed_ids(third), vec![2]);
+    c.transport().reply(Ok(changed));
+    assert_eq!(
+        block_on(c.poll_list(ListName::Unread, &memo)).unwrap(),
+        Polled::Same
+    );
+}
+
+#[test]
+fn a_poll_memo_never_hides_an_error_or_a_lost_answer() {
+    let c = client(None);
+    let memo = BodyMemo::new();
+    // An error envelope under HTTP 200, twice: an error both times (never "unchanged").
+    let envelope = HttpResponse::new(200, r#"{"status":500,"error":"Internal"}"#);
+    for _ in 0..2 {
+        c.transport().reply(Ok(envelope.clone()));
+        assert!(block_on(c.poll_list(ListName::Unassigned, &memo)).is_err());
+        assert!(!memo.is_armed());
+    }
+
+    c.transport().reply(Ok(list_reply()));
+    assert!(matches!(
+        block_on(c.poll_list(ListName::Unassigned, &memo)),
+        Ok(Polled::New(_))
+    ));
+    // A failed request in between (the inbox then shows an error): the same bytes afterwards
+    // are decoded again, so the error gives way to the list.
+    c.transport().reply(Err(TransportError::Timeout));
+    assert_eq!(
+        block_on(c.poll_list(ListName::Unassigned, &memo)),
+        Err(ApiError::Timeout)
+    );
+    c.transport().reply(Ok(list_reply()));
+    assert!(matches!(
+        block_on(c.poll_list(ListName::Unassigned, &memo)),
+        Ok(Polled::New(_))
+    ));
+    // A non-2xx answer forgets the body.
+    c.transport().reply(Ok(HttpResponse::new(503, "")));
+    assert!(block_on(c.poll_list(ListName::Unassigned, &memo)).is_err());
+    c.transport().reply(Ok(list_reply()));
+    assert!(matches!(
+        block_on(c.poll_list(ListName::Unassigned, &memo)),
+        Ok(Polled::New(_))
+    ));
+    // Disarmed by its owner (the inbox patched the lists itself): decoded again.
+    memo.arm(false);
+    c.transport().reply(Ok(list_reply()));
+    assert!(matches!(
+        block_on(c.poll_list(ListName::Unassigned, &memo)),
+        Ok(Polled::New(_))
+    ));
+}
+
+#[test]
+fn poll_memos_belong_to_their_owner() {
+    let c = client(None);
+    let mine = BodyMemo::new();
+    let other = BodyMemo::new();
+    c.transport().reply(Ok(list_reply()));
+    block_on(c.poll_list(ListName::Unassigned, &mine)).unwrap();
+    // Another poller, and a plain read, of the same list: both get the whole answer...
+    c.transport().reply(Ok(list_reply()));
+    assert!(matches!(
+        block_on(c.poll_list(ListName::Unassigned, &other)),
+        Ok(Polled::New(_))
+    ));
+    c.transport().reply(Ok(list_reply()));
+    assert_eq!(block_on(c.unassigned()).unwrap().items.len(), 2);
+    assert!(c.transport().last().memo.is_none());
+    // ...and leave the first poller's memory alone.
+    c.transport().reply(Ok(list_reply()));
+    assert_eq!(
+        block_on(c.poll_list(ListName::Unassigned, &mine)).unwrap(),
+        Polled::Same
     );
 }

@@ -12,8 +12,8 @@ use super::config::{ClientConfig, ConfigError, Token, TokenSource, is_absolute_h
 use super::error::ApiError;
 use super::ids::{ConversationId, GroupId, OperatorId};
 use super::transport::{
-    AbortFlag, AbortListener, FetchTransport, HttpRequest, HttpResponse, Method, Transport,
-    TransportError,
+    AbortFlag, AbortListener, BodyMemo, FetchTransport, HttpRequest, HttpResponse, Method,
+    Transport, TransportError,
 };
 use super::wire::{
     Conversation, Group, HistoryMessage, Listed, Operator, decode_conversation,
@@ -107,6 +107,26 @@ impl Client<FetchTransport> {
     pub fn web(config: ClientConfig) -> Result<Self, ConfigError> {
         Self::new(config, FetchTransport)
     }
+}
+
+/// The three conversation lists of the API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ListName {
+    /// `GET /api/conversations/unassigned`
+    Unassigned,
+    /// `GET /api/conversations/unread` (for the configured operator)
+    Unread,
+    /// `GET /api/conversations/not-answered` (for the configured operator)
+    NotAnswered,
+}
+
+/// What a poll through a [`BodyMemo`] found.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Polled<T> {
+    /// A new answer, decoded.
+    New(T),
+    /// Byte-identical to the last answer decoded through the memo: nothing to do.
+    Same,
 }
 
 /// Where a request goes and whether it may carry the token.
@@ -316,9 +336,7 @@ impl<T: Transport> Client<T> {
     /// # Errors
     /// [`ApiError`]; undecodable elements are skipped into [`Listed::skipped`].
     pub async fn unassigned(&self) -> Result<Listed<Conversation>, ApiError> {
-        let target = self.api_target("/api/conversations/unassigned", &[]);
-        self.call(Method::Get, target, None, decode_conversations)
-            .await
+        self.list(ListName::Unassigned).await
     }
 
     /// `GET /api/conversations/unread` (for the configured operator).
@@ -326,10 +344,7 @@ impl<T: Transport> Client<T> {
     /// # Errors
     /// [`ApiError`].
     pub async fn unread(&self) -> Result<Listed<Conversation>, ApiError> {
-        let q = self.operator_query();
-        let target = self.api_target("/api/conversations/unread", &q);
-        self.call(Method::Get, target, None, decode_conversations)
-            .await
+        self.list(ListName::Unread).await
     }
 
     /// `GET /api/conversations/not-answered` (for the configured operator).
@@ -337,10 +352,47 @@ impl<T: Transport> Client<T> {
     /// # Errors
     /// [`ApiError`].
     pub async fn not_answered(&self) -> Result<Listed<Conversation>, ApiError> {
-        let q = self.operator_query();
-        let target = self.api_target("/api/conversations/not-answered", &q);
+        self.list(ListName::NotAnswered).await
+    }
+
+    /// One of the three conversation lists.
+    ///
+    /// # Errors
+    /// [`ApiError`]; undecodable elements are skipped into [`Listed::skipped`].
+    pub async fn list(&self, name: ListName) -> Result<Listed<Conversation>, ApiError> {
+        let target = self.list_target(name);
         self.call(Method::Get, target, None, decode_conversations)
             .await
+    }
+
+    /// Polls one of the three lists: [`Polled::Same`] when the answer is byte-identical to the
+    /// last one decoded through `memo` (nothing is copied or decoded then). The poller keeps one
+    /// memo per list for as long as it keeps what that list last answered.
+    ///
+    /// # Errors
+    /// [`ApiError`] (and the memo is disarmed: the next answer is decoded in full).
+    pub async fn poll_list(
+        &self,
+        name: ListName,
+        memo: &BodyMemo,
+    ) -> Result<Polled<Listed<Conversation>>, ApiError> {
+        let target = self.list_target(name);
+        self.call_memo(Method::Get, target, None, Some(memo), decode_conversations)
+            .await
+    }
+
+    fn list_target(&self, name: ListName) -> Target {
+        match name {
+            ListName::Unassigned => self.api_target("/api/conversations/unassigned", &[]),
+            ListName::Unread => {
+                let q = self.operator_query();
+                self.api_target("/api/conversations/unread", &q)
+            }
+            ListName::NotAnswered => {
+                let q = self.operator_query();
+                self.api_target("/api/conversations/not-answered", &q)
+            }
+        }
     }
 
     /// `GET /api/conversations/get?conversation_id=…`.
@@ -499,6 +551,42 @@ impl<T: Transport> Client<T> {
         body: Option<String>,
         decode: fn(&HttpResponse) -> Result<R, ApiError>,
     ) -> Result<R, ApiError> {
+        match self.call_memo(method, target, body, None, decode).await? {
+            Polled::New(r) => Ok(r),
+            // Cannot happen: only a request with a memo comes back unchanged.
+            Polled::Same => Err(ApiError::Aborted),
+        }
+    }
+
+    /// [`call`](Self::call) with an optional [`BodyMemo`]: an unchanged answer is not decoded;
+    /// a decoded one arms the memo, an error disarms it.
+    async fn call_memo<R>(
+        &self,
+        method: Method,
+        target: Target,
+        body: Option<String>,
+        memo: Option<&BodyMemo>,
+        decode: fn(&HttpResponse) -> Result<R, ApiError>,
+    ) -> Result<Polled<R>, ApiError> {
+        let result = self.exchange(method, target, body, memo, decode).await;
+        if let Some(memo) = memo {
+            match &result {
+                Ok(Polled::New(_)) => memo.arm(true),
+                Ok(Polled::Same) => {}
+                Err(_) => memo.arm(false),
+            }
+        }
+        result
+    }
+
+    async fn exchange<R>(
+        &self,
+        method: Method,
+        target: Target,
+        body: Option<String>,
+        memo: Option<&BodyMemo>,
+        decode: fn(&HttpResponse) -> Result<R, ApiError>,
+    ) -> Result<Polled<R>, ApiError> {
         let may_retry = method == Method::Get
             && target.auth
             && matches!(self.shared.config.token, TokenSource::Provider(_));
@@ -514,10 +602,13 @@ impl<T: Transport> Client<T> {
                 None
             };
             let resp = self
-                .send_raw(method, &target.url, body.clone(), token.as_ref())
+                .send_raw(method, &target.url, body.clone(), token.as_ref(), memo)
                 .await?;
             if self.is_aborted() {
                 return Err(ApiError::Aborted);
+            }
+            if resp.unchanged && memo.is_some() {
+                return Ok(Polled::Same);
             }
             let result = decode(&resp);
             if matches!(result, Err(ApiError::Unauthorized { .. })) && token.is_some() {
@@ -526,7 +617,7 @@ impl<T: Transport> Client<T> {
                     continue;
                 }
             }
-            return result;
+            return result.map(Polled::New);
         }
     }
 
@@ -536,6 +627,7 @@ impl<T: Transport> Client<T> {
         url: &str,
         body: Option<String>,
         token: Option<&Token>,
+        memo: Option<&BodyMemo>,
     ) -> Result<HttpResponse, ApiError> {
         let mut headers = vec![("Accept".to_owned(), "application/json".to_owned())];
         if body.is_some() {
@@ -551,6 +643,7 @@ impl<T: Transport> Client<T> {
             body,
             timeout_ms: self.shared.config.timeout_ms,
             abort: self.abort.clone(),
+            memo: memo.cloned(),
         };
         self.shared.transport.send(req).await.map_err(|e| match e {
             TransportError::Timeout => ApiError::Timeout,

@@ -20,12 +20,13 @@ pub mod ids;
 pub mod transport;
 pub mod wire;
 
-pub use client::{AbortScope, Client, WebClient};
+pub use client::{AbortScope, Client, ListName, Polled, WebClient};
 pub use config::{ClientConfig, ConfigError, LocalBoxFuture, Token, TokenProvider, TokenSource};
 pub use error::ApiError;
 pub use ids::{ConversationId, GroupId, OperatorId, UserId};
 pub use transport::{
-    AbortFlag, FetchTransport, HttpRequest, HttpResponse, Method, Transport, TransportError,
+    AbortFlag, BodyMemo, FetchTransport, HttpRequest, HttpResponse, Method, Transport,
+    TransportError,
 };
 pub use wire::{
     Channel, Conversation, DecodeIssue, Group, HistoryMessage, Listed, MessageKind, Operator,

@@ -46,6 +46,8 @@ pub struct HttpRequest {
     pub timeout_ms: u32,
     /// Cancels the request from outside when aborted.
     pub abort: Option<AbortFlag>,
+    /// A repeated GET (a poll): the transport may answer "unchanged" (see [`BodyMemo`]).
+    pub memo: Option<BodyMemo>,
 }
 
 impl HttpRequest {
@@ -78,6 +80,7 @@ impl fmt::Debug for HttpRequest {
             .field("headers", &headers)
             .field("body", &self.body)
             .field("timeout_ms", &self.timeout_ms)
+            .field("memo", &self.memo.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -89,8 +92,11 @@ pub struct HttpResponse {
     pub status: u16,
     /// Headers that matter here (`retry-after`, `content-type`), names lower-case.
     pub headers: Vec<(String, String)>,
-    /// The body as text (may be empty, HTML, or anything else).
+    /// The body as text (may be empty, HTML, or anything else). Empty when `unchanged`.
     pub body: String,
+    /// The body was byte-identical to the last one its request's [`BodyMemo`] had decoded, so it
+    /// was not handed over (nor decoded again).
+    pub unchanged: bool,
 }
 
 impl HttpResponse {
@@ -101,6 +107,7 @@ impl HttpResponse {
             status,
             headers: Vec::new(),
             body: body.into(),
+            unchanged: false,
         }
     }
 
@@ -111,6 +118,121 @@ impl HttpResponse {
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The last answer to one repeated GET (a poll), so that an identical answer is recognised where
+/// it is cheapest: in the browser the body stays a JavaScript string and is compared there, so an
+/// unchanged 1 MB list is neither copied into wasm nor parsed again.
+///
+/// Rules every transport follows for a request carrying a memo: a 2xx body identical to the
+/// memo's last one while the memo is *armed* is answered with [`HttpResponse::unchanged`] and an
+/// empty body; any other 2xx body is remembered (and disarms the memo until its owner decoded
+/// it: see [`Client`](super::Client)); a non-2xx answer forgets. One memo per poller: "unchanged"
+/// means "the same as what *this* owner last decoded", never what somebody else fetched.
+/// Cheap to clone (an `Rc`); clones share the memory.
+#[derive(Clone, Default)]
+pub struct BodyMemo {
+    inner: Rc<RefCell<MemoInner>>,
+}
+
+#[derive(Default)]
+struct MemoInner {
+    last: Option<MemoBody>,
+    armed: bool,
+}
+
+enum MemoBody {
+    /// Transports that read text (host tests).
+    Text(String),
+    /// The browser: the `Response.text()` string, never copied into wasm.
+    #[cfg(target_arch = "wasm32")]
+    Js(wasm_bindgen::JsValue),
+}
+
+impl fmt::Debug for BodyMemo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (held, armed) = self
+            .inner
+            .try_borrow()
+            .map(|i| (i.last.is_some(), i.armed))
+            .unwrap_or_default();
+        f.debug_struct("BodyMemo")
+            .field("held", &held)
+            .field("armed", &armed)
+            .finish()
+    }
+}
+
+impl BodyMemo {
+    /// An empty memo: the first answer is always handed over.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether an identical answer may now be reported as unchanged.
+    #[must_use]
+    pub fn is_armed(&self) -> bool {
+        self.inner
+            .try_borrow()
+            .is_ok_and(|i| i.armed && i.last.is_some())
+    }
+
+    /// The owner decoded the last body (`true`), or could not use it (`false`).
+    pub fn arm(&self, decoded: bool) {
+        if let Ok(mut i) = self.inner.try_borrow_mut() {
+            i.armed = decoded && i.last.is_some();
+        }
+    }
+
+    /// Forgets the last body.
+    pub fn forget(&self) {
+        if let Ok(mut i) = self.inner.try_borrow_mut() {
+            *i = MemoInner::default();
+        }
+    }
+
+    /// Applies the rules above to a response read as text: what a text transport returns.
+    #[must_use]
+    pub fn apply(&self, mut resp: HttpResponse) -> HttpResponse {
+        if !(200..300).contains(&resp.status) {
+            self.forget();
+            return resp;
+        }
+        let Ok(mut i) = self.inner.try_borrow_mut() else {
+            return resp;
+        };
+        let same = matches!(&i.last, Some(MemoBody::Text(last)) if *last == resp.body);
+        if same && i.armed {
+            resp.body = String::new();
+            resp.unchanged = true;
+        } else {
+            i.last = Some(MemoBody::Text(resp.body.clone()));
+            i.armed = false;
+        }
+        resp
+    }
+
+    /// The browser's side of [`apply`](Self::apply): `true` when `body` (a JS string) is the
+    /// armed last one; otherwise remembers it.
+    #[cfg(target_arch = "wasm32")]
+    fn offer_js(&self, status: u16, body: &wasm_bindgen::JsValue) -> bool {
+        if !(200..300).contains(&status) {
+            self.forget();
+            return false;
+        }
+        let Ok(mut i) = self.inner.try_borrow_mut() else {
+            return false;
+        };
+        // `===` on two strings compares their contents, inside the JS engine.
+        let same = matches!(&i.last, Some(MemoBody::Js(last)) if last == body);
+        if same && i.armed {
+            return true;
+        }
+        i.last = Some(MemoBody::Js(body.clone()));
+        i.armed = false;
+        false
     }
 }
 
@@ -295,6 +417,7 @@ mod fetch {
             builder = builder.header(k, v);
         }
         let body = req.body.clone();
+        let memo = req.memo.clone();
         let exchange = async move {
             let sent = match body {
                 Some(b) => builder.body(b).map_err(net_err)?.send().await,
@@ -309,11 +432,26 @@ mod fetch {
                     headers.push((name.to_owned(), v));
                 }
             }
-            let body = resp.text().await.map_err(net_err)?;
+            let (body, unchanged) = match &memo {
+                None => (resp.text().await.map_err(net_err)?, false),
+                Some(memo) => {
+                    let raw: web_sys::Response = resp.into();
+                    let promise = raw.text().map_err(js_err)?;
+                    let text = wasm_bindgen_futures::JsFuture::from(promise)
+                        .await
+                        .map_err(js_err)?;
+                    if memo.offer_js(status, &text) {
+                        (String::new(), true)
+                    } else {
+                        (text.as_string().unwrap_or_default(), false)
+                    }
+                }
+            };
             Ok::<_, TransportError>(HttpResponse {
                 status,
                 headers,
                 body,
+                unchanged,
             })
         };
         let outcome = race(exchange, TimeoutFuture::new(req.timeout_ms)).await;
@@ -335,6 +473,16 @@ mod fetch {
 
     fn net_err(e: gloo_net::Error) -> TransportError {
         TransportError::Network(e.to_string())
+    }
+
+    fn js_err(e: wasm_bindgen::JsValue) -> TransportError {
+        use wasm_bindgen::JsCast;
+        let message = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| e.as_string())
+            .unwrap_or_else(|| "the answer could not be read".to_owned());
+        TransportError::Network(message)
     }
 
     /// Polls `work` and `timer`; `None` when the timer fires first.

@@ -29,6 +29,15 @@ impl ListKind {
         ListKind::Unread,
         ListKind::NotAnswered,
     ];
+
+    /// The API list it is.
+    pub fn api(self) -> crate::api::ListName {
+        match self {
+            ListKind::Unassigned => crate::api::ListName::Unassigned,
+            ListKind::Unread => crate::api::ListName::Unread,
+            ListKind::NotAnswered => crate::api::ListName::NotAnswered,
+        }
+    }
 }
 
 /// A view switch of the inbox.
@@ -119,6 +128,16 @@ pub struct InboxState {
     pub selected: Option<ConversationId>,
     /// My user id (the `operator_user_id` of conversations assigned to me), once known.
     pub me: Option<UserId>,
+    /// Figures every render asks for, computed once per change (see [`InboxState::derive`]).
+    derived: Derived,
+}
+
+/// What [`InboxState`] computes from its lists once per change instead of on every render.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Derived {
+    attention: Option<usize>,
+    unread_total: u64,
+    pending: usize,
 }
 
 /// What can happen to the inbox.
@@ -182,10 +201,7 @@ impl InboxState {
     /// How many conversations a view holds now (live, not frozen).
     pub fn count(&self, view: View) -> Option<usize> {
         match view {
-            View::Attention => {
-                let loaded = ListKind::ALL.iter().any(|k| self.items(*k).is_some());
-                loaded.then(|| merged(self.all_items()).len())
-            }
+            View::Attention => self.derived.attention,
             View::Unassigned => self.items(ListKind::Unassigned).map(|v| v.len()),
             View::Unread => self.items(ListKind::Unread).map(|v| v.len()),
             View::NotAnswered => self.items(ListKind::NotAnswered).map(|v| v.len()),
@@ -194,10 +210,7 @@ impl InboxState {
 
     /// The sum of `unread_count` over every conversation the inbox knows.
     pub fn unread_total(&self) -> u64 {
-        merged(self.all_items())
-            .iter()
-            .map(|c| u64::from(c.unread_count))
-            .sum()
+        self.derived.unread_total
     }
 
     /// The freshest copy of a conversation the lists have.
@@ -210,6 +223,21 @@ impl InboxState {
     /// How many conversations the held-back update would add, remove or move: what the
     /// "N updates" bar counts. (Content changes are already shown in place.)
     pub fn pending_count(&self) -> usize {
+        self.derived.pending
+    }
+
+    /// Recomputes [`Derived`] (after every change of the state).
+    fn derive(&mut self) {
+        let loaded = ListKind::ALL.iter().any(|k| self.items(*k).is_some());
+        let merged = merged_refs(self.all_items());
+        self.derived = Derived {
+            attention: loaded.then_some(merged.len()),
+            unread_total: merged.iter().map(|c| u64::from(c.unread_count)).sum(),
+            pending: self.compute_pending(),
+        };
+    }
+
+    fn compute_pending(&self) -> usize {
         let Some(pending) = &self.pending else {
             return 0;
         };
@@ -312,18 +340,23 @@ fn same_order(a: &[Conversation], b: &[Conversation]) -> bool {
 /// Deduplicates by id (the newest `date_updated` wins), keeping first-seen order, and drops
 /// conversations that are closed (a list can be a poll behind an action of ours).
 fn merged<'a>(items: impl Iterator<Item = &'a Conversation>) -> Vec<Conversation> {
+    merged_refs(items).into_iter().cloned().collect()
+}
+
+/// [`merged`] without copying the conversations (counts and totals on every render).
+fn merged_refs<'a>(items: impl Iterator<Item = &'a Conversation>) -> Vec<&'a Conversation> {
     let mut index: HashMap<ConversationId, usize> = HashMap::new();
-    let mut out: Vec<Conversation> = Vec::new();
+    let mut out: Vec<&Conversation> = Vec::new();
     for c in items {
         match index.get(&c.id).and_then(|&i| out.get_mut(i)) {
             Some(existing) => {
                 if c.date_updated.unwrap_or(i64::MIN) > existing.date_updated.unwrap_or(i64::MIN) {
-                    *existing = c.clone();
+                    *existing = c;
                 }
             }
             None => {
                 index.insert(c.id, out.len());
-                out.push(c.clone());
+                out.push(c);
             }
         }
     }
@@ -441,6 +474,7 @@ impl Reducible for InboxState {
                 next.me = me;
             }
         }
+        next.derive();
         Rc::new(next)
     }
 }

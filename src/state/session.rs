@@ -16,8 +16,8 @@ use super::events::HostEvent;
 use super::inbox::{InboxAction, InboxState, ListKind};
 use super::open::{ActionKind, ActionState, OpenAction, OpenState};
 use crate::api::{
-    AbortScope, ApiError, Conversation, ConversationId, Group, GroupId, Operator, OperatorId,
-    UserId, WebClient,
+    AbortScope, ApiError, BodyMemo, Conversation, ConversationId, Group, GroupId, Operator,
+    OperatorId, Polled, UserId, WebClient,
 };
 use crate::sync::drafts::{DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS, Drafts};
 use crate::sync::outbox::{LocalId, Outbox, SendKind};
@@ -181,6 +181,8 @@ pub struct Session {
     schedulers: RefCell<HashMap<Resource, PollScheduler>>,
     list_success: RefCell<HashMap<ListKind, u64>>,
     list_answered: RefCell<HashSet<ListKind>>,
+    /// One per list: what it last answered, so an identical answer is not decoded again.
+    memos: HashMap<ListKind, BodyMemo>,
     known: RefCell<HashMap<ConversationId, Conversation>>,
     open_id: Cell<Option<ConversationId>>,
     outbox: RefCell<Outbox>,
@@ -269,6 +271,10 @@ impl Session {
             schedulers: RefCell::new(schedulers),
             list_success: RefCell::new(HashMap::new()),
             list_answered: RefCell::new(HashSet::new()),
+            memos: ListKind::ALL
+                .into_iter()
+                .map(|k| (k, BodyMemo::new()))
+                .collect(),
             known: RefCell::new(HashMap::new()),
             open_id: Cell::new(None),
             outbox: RefCell::new(outbox),
@@ -399,7 +405,13 @@ impl Session {
             PollState::Idle => 1,
             PollState::Ok { .. } => 0,
         };
-        let worst = states.iter().max_by_key(|s| rank(s)).cloned();
+        // Among equals the oldest success: it moves only once all three lists have answered
+        // again, like `updated_at`, so a poll cycle changes this state (and renders) once.
+        let oldest = |s: &PollState| match s {
+            PollState::Ok { last_success_at } => std::cmp::Reverse(*last_success_at),
+            _ => std::cmp::Reverse(0),
+        };
+        let worst = states.iter().max_by_key(|s| (rank(s), oldest(s))).cloned();
         let success = self.list_success.borrow();
         let updated_at = if success.len() == ListKind::ALL.len() {
             success.values().min().copied()
@@ -421,11 +433,8 @@ impl Session {
     fn spawn_list(self: &Rc<Self>, kind: ListKind, ticket: crate::sync::scheduler::RequestTicket) {
         let this = Rc::clone(self);
         wasm_bindgen_futures::spawn_local(async move {
-            let result = match kind {
-                ListKind::Unassigned => this.client.unassigned().await,
-                ListKind::Unread => this.client.unread().await,
-                ListKind::NotAnswered => this.client.not_answered().await,
-            };
+            let memo = this.memos.get(&kind).cloned().unwrap_or_default();
+            let result = this.client.poll_list(kind.api(), &memo).await;
             if this.stopped.get() {
                 return;
             }
@@ -440,7 +449,12 @@ impl Session {
             }
             this.list_answered.borrow_mut().insert(kind);
             match result {
-                Ok(listed) => {
+                // The same bytes as the last answer, which the inbox already shows: only the
+                // freshness moves (no decoding, no state change, no render of the rows).
+                Ok(Polled::Same) => {
+                    this.list_success.borrow_mut().insert(kind, now);
+                }
+                Ok(Polled::New(listed)) => {
                     this.list_success.borrow_mut().insert(kind, now);
                     let learnt = {
                         let mut known = this.known.borrow_mut();
@@ -485,6 +499,18 @@ impl Session {
             }
             this.publish_lists();
         });
+    }
+
+    /// Shows our own change to a conversation at once. The lists are patched by guesswork (see
+    /// `api::assumptions`), so the next answer of each list is decoded and believed even if its
+    /// bytes did not change.
+    fn patch(&self, c: &Conversation) {
+        for memo in self.memos.values() {
+            memo.arm(false);
+        }
+        self.dispatch
+            .inbox
+            .dispatch(InboxAction::Patched(Box::new(c.clone())));
     }
 
     fn set_me(&self, me: Option<UserId>) {
@@ -665,9 +691,7 @@ impl Session {
             match result {
                 Ok(c) => {
                     this.known.borrow_mut().insert(id, c.clone());
-                    this.dispatch
-                        .inbox
-                        .dispatch(InboxAction::Patched(Box::new(c.clone())));
+                    this.patch(&c);
                     this.dispatch.open.dispatch(OpenAction::Fetched(c.clone()));
                     this.dispatch.open.dispatch(OpenAction::Acknowledge);
                     this.dispatch
@@ -798,9 +822,7 @@ impl Session {
                     Ok(c) => {
                         this.outbox.borrow_mut().on_success(job.local_id, &c);
                         this.known.borrow_mut().insert(c.id, c.clone());
-                        this.dispatch
-                            .inbox
-                            .dispatch(InboxAction::Patched(Box::new(c.clone())));
+                        this.patch(&c);
                         this.dispatch.open.dispatch(OpenAction::OwnSend(c));
                         this.emit(match job.kind {
                             SendKind::Note => HostEvent::NoteAdded {
