@@ -208,7 +208,10 @@ async fn list_shows_the_sandbox_views_with_counts() {
             .is_some_and(|t| text(&t).contains(&expected.to_string()))
     })
     .await;
-    assert_eq!(all_by_testid(&m.root, "inbox-row").len(), expected);
+    wait_until("every row", 5_000, || {
+        all_by_testid(&m.root, "inbox-row").len() == expected
+    })
+    .await;
     for testid in [
         "inbox-view-attention",
         "inbox-view-unread",
@@ -758,4 +761,34 @@ async fn the_loading_state_shows_before_the_first_answer() {
     })
     .await;
     assert!(by_testid(&m.root, "loading").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_long_list_is_rendered_whole() {
+    clear_storage();
+    // More than the first screenful the list renders at once (the rest follows in chunks).
+    for i in 0..60 {
+        new_conversation(&format!("Long list {i}"), "one of many").await;
+    }
+    let unassigned = sandbox("GET", "/api/conversations/unassigned", None).await;
+    let mut expected: Vec<String> = unassigned["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].to_string())
+        .collect();
+    assert!(expected.len() > 60, "{}", expected.len());
+    let m = mount_with(None, TOKEN, View::Unassigned);
+    wait_until("every row", 10_000, || {
+        all_by_testid(&m.root, "inbox-row").len() >= expected.len()
+    })
+    .await;
+    let mut shown: Vec<String> = all_by_testid(&m.root, "inbox-row")
+        .iter()
+        .filter_map(|r| r.get_attribute("data-conversation-id"))
+        .collect();
+    // (Rows created in the same second may tie on the server's order; compare the sets.)
+    shown.sort();
+    expected.sort();
+    assert_eq!(shown, expected);
 }

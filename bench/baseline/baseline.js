@@ -147,10 +147,25 @@ function newRow(c) {
   return li;
 }
 
+// Like the widget (src/components/inbox_list.rs, `Rows`): a long list renders its first 40 rows
+// at once and 250 more per following task, until all are in the DOM.
+const FIRST_ROWS = 40;
+const MORE_ROWS = 250;
+let limit = FIRST_ROWS;
+let latest = [];
+let more = 0;
 function renderList(items) {
+  latest = items;
+  clearTimeout(more);
+  if (items.length > limit) {
+    more = setTimeout(() => {
+      limit += MORE_ROWS;
+      renderList(latest);
+    }, 0);
+  }
   const seen = new Set();
   let ref = list.firstChild;
-  for (const c of items) {
+  for (const c of items.slice(0, limit)) {
     seen.add(c.id);
     let row = rows.get(c.id);
     if (!row) {

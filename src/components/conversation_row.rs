@@ -12,7 +12,7 @@ use crate::i18n::{Key, Locale};
 /// Props of [`ConversationRow`].
 #[derive(Properties, PartialEq)]
 pub struct ConversationRowProps {
-    /// The conversation.
+    /// The conversation (the list keeps one `Rc` per conversation while it is unchanged).
     pub conversation: Rc<Conversation>,
     /// It is the open one.
     pub selected: bool,
@@ -69,7 +69,7 @@ pub fn ConversationRow(props: &ConversationRowProps) -> Html {
         props.assignee.clone()
     };
     html! {
-        <li role="option" class={classes!("bi-row", props.selected.then_some("bi-row--selected"), (c.unread_count > 0).then_some("bi-row--unread"))}
+        <li role="option" class={row_class(props.selected, c.unread_count > 0)}
             aria-selected={if props.selected { "true" } else { "false" }}
             tabindex={if props.tab_stop { "0" } else { "-1" }}
             data-testid="inbox-row" data-conversation-id={id.to_string()}
@@ -81,7 +81,7 @@ pub fn ConversationRow(props: &ConversationRowProps) -> Html {
                 }
             </div>
             <div class="bi-row__middle">
-                <span class={classes!("bi-row__preview", c.is_inner_message.then_some("bi-row__preview--note"))} dir="auto">
+                <span class={if c.is_inner_message { "bi-row__preview bi-row__preview--note" } else { "bi-row__preview" }} dir="auto">
                     if c.is_inner_message { <span class="bi-row__tag">{ t(Key::NoteTag) }</span>{" "} }
                     else if c.is_operator_last_message { <span class="bi-row__tag">{ t(Key::YouTag) }</span>{" "} }
                     { preview }
@@ -100,5 +100,15 @@ pub fn ConversationRow(props: &ConversationRowProps) -> Html {
                 if props.has_draft { <span class="bi-row__draft">{ t(Key::DraftTag) }</span> }
             </div>
         </li>
+    }
+}
+
+/// The row's classes as one static string (a list renders 1000 rows: no `Classes` set each).
+fn row_class(selected: bool, unread: bool) -> &'static str {
+    match (selected, unread) {
+        (false, false) => "bi-row",
+        (true, false) => "bi-row bi-row--selected",
+        (false, true) => "bi-row bi-row--unread",
+        (true, true) => "bi-row bi-row--selected bi-row--unread",
     }
 }

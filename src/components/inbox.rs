@@ -169,12 +169,12 @@ pub fn Inbox(props: &InboxProps) -> Html {
     {
         let lists: Option<Vec<_>> = crate::state::ListKind::ALL
             .iter()
-            .map(|k| inbox.list(*k).and_then(|l| l.items.clone()))
+            .map(|k| inbox.list(*k).and_then(|l| l.items.clone()).map(SameList))
             .collect();
         let onlists = props.onlists.clone();
         use_effect_with((lists, inbox.me), move |(lists, me)| {
             if let Some(lists) = lists {
-                let conversations = lists.iter().flat_map(|l| l.iter().cloned()).collect();
+                let conversations = lists.iter().flat_map(|l| l.0.iter().cloned()).collect();
                 onlists.emit(ListsSnapshot {
                     conversations: Rc::new(conversations),
                     me: *me,
@@ -357,6 +357,17 @@ impl Drop for DraftSavers {
                 .window
                 .remove_event_listener_with_callback(event, self.callback.as_ref().unchecked_ref());
         }
+    }
+}
+
+/// A list as the inbox holds it, compared by identity: the store replaces a list only when it
+/// changed, and comparing 1000 conversations on every render is what this avoids.
+#[derive(Clone)]
+struct SameList(Rc<Vec<crate::api::Conversation>>);
+
+impl PartialEq for SameList {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
     }
 }
 

@@ -1,6 +1,7 @@
 //! The inbox list: view switches with counts, sort, freshness and refresh, the connection banner,
 //! the "N updates" bar and the rows (a listbox with roving focus).
 
+use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
 use web_sys::HtmlSelectElement;
@@ -10,7 +11,7 @@ use super::conversation_row::ConversationRow;
 use super::feedback::{Banner, EmptyState, Skeleton};
 use super::freshness::Freshness;
 use super::inbox::SessionHandle;
-use crate::api::ConversationId;
+use crate::api::{Conversation, ConversationId, Group, GroupId, Operator, UserId};
 use crate::i18n::{Key, Locale};
 use crate::state::session::{SendsState, SyncState};
 use crate::state::{InboxAction, InboxState, SortOrder, View};
@@ -59,15 +60,6 @@ pub fn InboxList(props: &InboxListProps) -> Html {
         .unwrap_or_default();
     let t = |k: Key| k.text(locale);
     let state = &props.state;
-    let now = use_state(clock_now);
-    {
-        let now = now.clone();
-        use_effect_with((), move |_| {
-            let interval =
-                gloo_timers::callback::Interval::new(30_000, move || now.set(clock_now()));
-            move || drop(interval)
-        });
-    }
 
     // One Callback for the rows for the component's lifetime, forwarding to the latest `onopen`:
     // the parent builds a new `onopen` on each of its renders, and a prop whose identity changes
@@ -133,10 +125,6 @@ pub fn InboxList(props: &InboxListProps) -> Html {
 
     let banner = connection_banner(&props.sync, locale);
     let pending = state.pending_count();
-    let me = props.sync.me;
-    let operators = props.sync.operators.clone();
-    let groups = props.sync.groups.clone();
-    let drafted = props.sends.drafted.clone();
     let cursor = state.selected.or_else(|| state.shown.first().map(|c| c.id));
 
     let body = if state.shown.is_empty() && state.is_loading() {
@@ -148,26 +136,14 @@ pub fn InboxList(props: &InboxListProps) -> Html {
             html! { <EmptyState title={t(empty_text(state.view))} /> }
         }
     } else {
-        let rows = state.shown.iter().map(|c| {
-            let id = c.id;
-            html! {
-                <ConversationRow key={id.0} conversation={Rc::new(c.clone())}
-                    selected={state.selected == Some(id)}
-                    tab_stop={cursor == Some(id)}
-                    has_draft={drafted.contains(&id)}
-                    mine={me.is_some() && c.operator_user_id == me}
-                    assignee={c.operator_user_id.and_then(|u| operators.iter().find(|o| o.user_id == u)).map(|o| AttrValue::from(o.email.clone()))}
-                    group={c.group_id.and_then(|g| groups.iter().find(|x| x.id == g)).map(|g| AttrValue::from(g.title.clone()))}
-                    {locale}
-                    now={*now}
-                    onopen={row_onopen.clone()} />
-            }
-        });
         html! {
             <ul class="bi-list" role="listbox" aria-label={t(view_label(state.view))} data-testid="inbox-list"
                 onfocusin={engage(true)} onfocusout={engage(false)}
                 onmouseenter={hover(true)} onmouseleave={hover(false)}>
-                { for rows }
+                <Rows rows={state.shown.clone()} view={state.view} selected={state.selected} {cursor}
+                    drafted={props.sends.drafted.clone()} me={props.sync.me}
+                    operators={props.sync.operators.clone()} groups={props.sync.groups.clone()}
+                    {locale} onopen={row_onopen} />
             </ul>
         }
     };
@@ -200,6 +176,122 @@ pub fn InboxList(props: &InboxListProps) -> Html {
             { body }
         </div>
     }
+}
+
+/// Props of [`Rows`]: everything compared cheaply (`Rc`s by pointer), so that a render of the
+/// list pane for anything else (freshness after each poll, the tabs' counts, a send state)
+/// does not even visit the rows.
+#[derive(Properties)]
+struct RowsProps {
+    rows: Rc<Vec<Conversation>>,
+    view: View,
+    selected: Option<ConversationId>,
+    cursor: Option<ConversationId>,
+    drafted: Rc<BTreeSet<ConversationId>>,
+    me: Option<UserId>,
+    operators: Rc<Vec<Operator>>,
+    groups: Rc<Vec<Group>>,
+    locale: Locale,
+    onopen: Callback<ConversationId>,
+}
+
+impl PartialEq for RowsProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.rows, &other.rows)
+            && self.view == other.view
+            && self.selected == other.selected
+            && self.cursor == other.cursor
+            && Rc::ptr_eq(&self.drafted, &other.drafted)
+            && self.me == other.me
+            && Rc::ptr_eq(&self.operators, &other.operators)
+            && Rc::ptr_eq(&self.groups, &other.groups)
+            && self.locale == other.locale
+            && self.onopen == other.onopen
+    }
+}
+
+/// Rows rendered in the first task after a list arrives (more than a tall screen shows)...
+const FIRST_ROWS: usize = 40;
+/// ...then this many more per task, so 1000 rows never block input for long.
+const MORE_ROWS: usize = 250;
+
+/// The rows of the list (children of its `<ul>`). A long list is rendered progressively: the
+/// first screenful at once, the rest in chunks in the following tasks (every row ends up in
+/// the DOM: find-in-page, screen readers and j/k see the whole list).
+#[component]
+fn Rows(props: &RowsProps) -> Html {
+    let now = use_state(clock_now);
+    {
+        let now = now.clone();
+        use_effect_with((), move |_| {
+            let interval =
+                gloo_timers::callback::Interval::new(30_000, move || now.set(clock_now()));
+            move || drop(interval)
+        });
+    }
+    // (view, how many rows to render): back to one screenful when the view changes.
+    let progress = use_mut_ref(|| (props.view, FIRST_ROWS));
+    let limit = {
+        let mut p = progress.borrow_mut();
+        if p.0 != props.view {
+            *p = (props.view, FIRST_ROWS);
+        }
+        p.1
+    };
+    let total = props.rows.len();
+    {
+        let progress = progress.clone();
+        let rerender = use_force_update();
+        use_effect_with((limit, total), move |&(limit, total)| {
+            let more = (limit < total).then(|| {
+                gloo_timers::callback::Timeout::new(0, move || {
+                    progress.borrow_mut().1 = limit.saturating_add(MORE_ROWS);
+                    rerender.force_update();
+                })
+            });
+            move || drop(more)
+        });
+    }
+
+    // E-mails and titles as shared strings, once per render rather than a copy per row.
+    let emails: HashMap<UserId, AttrValue> = props
+        .operators
+        .iter()
+        .map(|o| (o.user_id, AttrValue::from(o.email.clone())))
+        .collect();
+    let titles: HashMap<GroupId, AttrValue> = props
+        .groups
+        .iter()
+        .map(|g| (g.id, AttrValue::from(g.title.clone())))
+        .collect();
+    // One `Rc` per shown conversation, kept while it is unchanged: an unchanged row gets the
+    // same props (no copy of the conversation, no re-render), and nothing older is retained.
+    let shared = use_mut_ref(HashMap::<ConversationId, Rc<Conversation>>::new);
+    let mut shared = shared.borrow_mut();
+    let mut kept = HashMap::with_capacity(limit.min(total));
+    let rows = props.rows.iter().take(limit).map(|c| {
+        let id = c.id;
+        let conversation = match shared.remove(&id) {
+            Some(rc) if *rc == *c => rc,
+            _ => Rc::new(c.clone()),
+        };
+        kept.insert(id, Rc::clone(&conversation));
+        html! {
+            <ConversationRow key={id.0} {conversation}
+                selected={props.selected == Some(id)}
+                tab_stop={props.cursor == Some(id)}
+                has_draft={props.drafted.contains(&id)}
+                mine={props.me.is_some() && c.operator_user_id == props.me}
+                assignee={c.operator_user_id.and_then(|u| emails.get(&u).cloned())}
+                group={c.group_id.and_then(|g| titles.get(&g).cloned())}
+                locale={props.locale}
+                now={*now}
+                onopen={props.onopen.clone()} />
+        }
+    });
+    let html = html! { { for rows } };
+    *shared = kept;
+    html
 }
 
 /// Unix seconds, rounded down to 30 s so the rows' relative times change together.
