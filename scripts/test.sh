@@ -45,6 +45,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 tier "clippy (wasm32)"
 cargo clippy -p blinger-inbox --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+# The standalone app is built without the `embed` feature (index.html): keep that build clean too.
+cargo clippy -p blinger-inbox --target wasm32-unknown-unknown --no-default-features --lib --bins \
+  --locked -- -D warnings
 
 tier "native tests"
 cargo test --workspace --locked 2>&1 | tee "$logdir/native.log"

@@ -15,7 +15,6 @@
 pub mod alerts;
 pub mod notify;
 
-use serde::Deserialize;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -215,18 +214,32 @@ impl ConnectionForm {
 }
 
 /// The shape of `app-config.json`. A `token` key, if someone put one there, is ignored.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 struct AppConfigFile {
     base_url: String,
-    #[serde(default)]
     operator_id: Option<u64>,
-    #[serde(default)]
     history_url: Option<String>,
+}
+
+impl AppConfigFile {
+    /// Read through [`serde_json::Value`] with the rules a serde derive had (size: see
+    /// `sync::json`): `base_url` required, the others may be missing or `null`.
+    fn parse(body: &str) -> Option<Self> {
+        use crate::sync::json;
+        let value = serde_json::from_str::<serde_json::Value>(body).ok()?;
+        let o = json::object(&value)?;
+        Some(Self {
+            base_url: json::str_field(o, "base_url")?.to_owned(),
+            operator_id: json::optional(o, "operator_id", serde_json::Value::as_u64)?,
+            history_url: json::optional(o, "history_url", serde_json::Value::as_str)?
+                .map(str::to_owned),
+        })
+    }
 }
 
 /// Parses `app-config.json`; `None` when it is absent, malformed or unsafe.
 pub fn parse_app_config(body: &str) -> Option<ConnectionSettings> {
-    let file: AppConfigFile = serde_json::from_str(body).ok()?;
+    let file = AppConfigFile::parse(body)?;
     let base_url = validate_base_url(&file.base_url).ok()?;
     let history_url = file
         .history_url
@@ -723,6 +736,42 @@ pub fn run() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The derive `AppConfigFile` had before it was read by hand.
+    #[derive(serde::Deserialize)]
+    struct DerivedAppConfigFile {
+        base_url: String,
+        #[serde(default)]
+        operator_id: Option<u64>,
+        #[serde(default)]
+        history_url: Option<String>,
+    }
+
+    #[test]
+    fn app_config_reader_matches_the_derive() {
+        for body in [
+            r#"{"base_url":"/p"}"#,
+            r#"{"base_url":"/p","operator_id":3,"history_url":"/h/{id}","token":"t"}"#,
+            r#"{"base_url":"/p","operator_id":null,"history_url":null}"#,
+            r#"{"base_url":"/p","operator_id":-3}"#,
+            r#"{"base_url":"/p","operator_id":"3"}"#,
+            r#"{"base_url":"/p","history_url":5}"#,
+            r#"{"base_url":null}"#,
+            r#"{"operator_id":3}"#,
+            "",
+        ] {
+            let derived = serde_json::from_str::<DerivedAppConfigFile>(body)
+                .ok()
+                .map(|f| (f.base_url, f.operator_id, f.history_url));
+            let read =
+                AppConfigFile::parse(body).map(|f| (f.base_url, f.operator_id, f.history_url));
+            assert_eq!(read, derived, "{body}");
+        }
+        // The one difference: serde's derive also took a struct as an array of its fields in
+        // order; nobody writes app-config.json that way and it is not read any more.
+        assert!(serde_json::from_str::<DerivedAppConfigFile>(r#"["/p"]"#).is_ok());
+        assert!(AppConfigFile::parse(r#"["/p"]"#).is_none());
+    }
 
     fn form(url: &str, op: &str, token: &str) -> ConnectionForm {
         ConnectionForm {

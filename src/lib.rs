@@ -18,6 +18,7 @@
 pub mod api;
 pub mod app;
 pub mod components;
+#[cfg(feature = "embed")]
 pub mod embed;
 pub mod i18n;
 pub mod state;

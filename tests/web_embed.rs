@@ -5,7 +5,7 @@
 //!
 //! The element's attribute and property mapping (a few lines of JS) and the npm package are
 //! covered end to end by `e2e/tests/pkg.spec.js`.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "embed"))]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::outbox::SendKind;
 use crate::api::ConversationId;
@@ -16,11 +16,29 @@ pub const DEFAULT_DEBOUNCE_MS: u64 = 400;
 /// Longest time an edit stays unsaved while the operator keeps typing (ms).
 pub const DEFAULT_MAX_WAIT_MS: u64 = 2_000;
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct Entry {
     conversation: ConversationId,
     mode: SendKind,
     text: String,
+}
+
+/// The stored list, read through [`serde_json::Value`] with the derive's rules (size: see
+/// [`super::json`]); `None` when any entry is unreadable.
+fn read_entries(json: &str) -> Option<Vec<Entry>> {
+    let value = serde_json::from_str::<serde_json::Value>(json).ok()?;
+    value
+        .as_array()?
+        .iter()
+        .map(|v| {
+            let o = super::json::object(v)?;
+            Some(Entry {
+                conversation: ConversationId(super::json::u64_field(o, "conversation")?),
+                mode: SendKind::from_value(o.get("mode")?)?,
+                text: super::json::str_field(o, "text")?.to_owned(),
+            })
+        })
+        .collect()
 }
 
 /// All drafts of one widget.
@@ -143,7 +161,7 @@ impl Drafts {
     #[must_use]
     pub fn from_json(json: &str, debounce_ms: u64, max_wait_ms: u64) -> Self {
         let mut drafts = Self::new(debounce_ms, max_wait_ms);
-        if let Ok(entries) = serde_json::from_str::<Vec<Entry>>(json) {
+        if let Some(entries) = read_entries(json) {
             for e in entries {
                 if !e.text.trim().is_empty() {
                     drafts.map.insert((e.conversation, e.mode), e.text);

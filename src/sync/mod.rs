@@ -7,6 +7,7 @@
 
 pub mod diff;
 pub mod drafts;
+pub(crate) mod json;
 pub mod outbox;
 pub mod scheduler;
 pub mod storage;

@@ -16,6 +16,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::json;
 use crate::api::{ApiError, Client, Conversation, ConversationId, Transport};
 
 /// How far the server clock may be behind the send's start when no prior `last_message_date`
@@ -175,10 +176,94 @@ impl SendJob {
 }
 
 /// The outbox of one widget.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `Deserialize` is written by hand over [`serde_json::Value`] (same format and rules as the
+/// derive, see [`super::json`]): one serde-derived deserializer per type cost ~11 KiB gzip of wasm.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Outbox {
     items: Vec<OutboxItem>,
     next_id: u64,
+}
+
+impl<'de> Deserialize<'de> for Outbox {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Self::from_value(&value).ok_or_else(|| serde::de::Error::custom("not a stored outbox"))
+    }
+}
+
+impl SendKind {
+    /// The stored form (`"Reply"`, …) read back.
+    pub(crate) fn from_value(v: &serde_json::Value) -> Option<Self> {
+        let (name, content) = json::variant(v)?;
+        if !json::is_unit(content) {
+            return None;
+        }
+        match name {
+            "Reply" => Some(Self::Reply),
+            "File" => Some(Self::File),
+            "Note" => Some(Self::Note),
+            _ => None,
+        }
+    }
+}
+
+impl SendState {
+    fn from_value(v: &serde_json::Value) -> Option<Self> {
+        let (name, content) = json::variant(v)?;
+        let unit = json::is_unit(content);
+        let fields = content.and_then(json::object);
+        let text = |key: &str| {
+            fields
+                .and_then(|o| json::str_field(o, key))
+                .map(str::to_owned)
+        };
+        match name {
+            "Queued" if unit => Some(Self::Queued),
+            "Sending" if unit => Some(Self::Sending),
+            "NeedsReconcile" => text("reason").map(|reason| Self::NeedsReconcile { reason }),
+            "Sent" => fields
+                .and_then(|o| json::optional(o, "server_time", serde_json::Value::as_i64))
+                .map(|server_time| Self::Sent { server_time }),
+            "Failed" => text("message").map(|message| Self::Failed { message }),
+            "Unconfirmed" => text("reason").map(|reason| Self::Unconfirmed { reason }),
+            _ => None,
+        }
+    }
+}
+
+impl OutboxItem {
+    fn from_value(v: &serde_json::Value) -> Option<Self> {
+        let o = json::object(v)?;
+        Some(Self {
+            local_id: LocalId(json::u64_field(o, "local_id")?),
+            conversation: ConversationId(json::u64_field(o, "conversation")?),
+            kind: SendKind::from_value(o.get("kind")?)?,
+            text: json::str_field(o, "text")?.to_owned(),
+            state: SendState::from_value(o.get("state")?)?,
+            created_at: json::u64_field(o, "created_at")?,
+            started_at: json::optional(o, "started_at", serde_json::Value::as_u64)?,
+            baseline_date: json::optional(o, "baseline_date", serde_json::Value::as_i64)?,
+            baseline_text: json::optional(o, "baseline_text", serde_json::Value::as_str)?
+                .map(str::to_owned),
+        })
+    }
+}
+
+impl Outbox {
+    fn from_value(v: &serde_json::Value) -> Option<Self> {
+        let o = json::object(v)?;
+        let items = o
+            .get("items")?
+            .as_array()?
+            .iter()
+            .map(OutboxItem::from_value)
+            .collect::<Option<Vec<_>>>()?;
+        Some(Self {
+            items,
+            next_id: json::u64_field(o, "next_id")?,
+        })
+    }
 }
 
 impl Outbox {
