@@ -791,4 +791,33 @@ async fn a_long_list_is_rendered_whole() {
     shown.sort();
     expected.sort();
     assert_eq!(shown, expected);
+    drop(m);
+
+    // The long list arriving after a short one: the rows already on screen stay (the same
+    // elements: focus and hover are not lost), although the newest 60 now come first.
+    clear_storage();
+    sandbox(
+        "POST",
+        "/sandbox/faults",
+        Some(json!({"path": "/api/conversations/unassigned", "count": 1, "status": 500})),
+    )
+    .await;
+    let m = mount_with(None, TOKEN, View::Attention);
+    wait_until("the short lists", 10_000, || {
+        !all_by_testid(&m.root, "inbox-row").is_empty()
+    })
+    .await;
+    let early = all_by_testid(&m.root, "inbox-row");
+    assert!(early.len() < 40, "{}", early.len());
+    wait_until("the long list", 15_000, || {
+        all_by_testid(&m.root, "inbox-row").len() > 60
+    })
+    .await;
+    for row in &early {
+        assert!(
+            row.is_connected(),
+            "{:?}",
+            row.get_attribute("data-conversation-id")
+        );
+    }
 }

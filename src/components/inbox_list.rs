@@ -217,7 +217,8 @@ const MORE_ROWS: usize = 250;
 
 /// The rows of the list (children of its `<ul>`). A long list is rendered progressively: the
 /// first screenful at once, the rest in chunks in the following tasks (every row ends up in
-/// the DOM: find-in-page, screen readers and j/k see the whole list).
+/// the DOM: find-in-page, screen readers and j/k see the whole list). Rows already on screen
+/// are never taken away by the chunking.
 #[component]
 fn Rows(props: &RowsProps) -> Html {
     let now = use_state(clock_now);
@@ -269,7 +270,16 @@ fn Rows(props: &RowsProps) -> Html {
     let shared = use_mut_ref(HashMap::<ConversationId, Rc<Conversation>>::new);
     let mut shared = shared.borrow_mut();
     let mut kept = HashMap::with_capacity(limit.min(total));
-    let rows = props.rows.iter().take(limit).map(|c| {
+    // The first `limit` rows, and every row already on screen (a long list arriving after a short
+    // one must not take rows away, and their focus, for a few frames).
+    let shown = props
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| *i < limit || shared.contains_key(&c.id))
+        .map(|(_, c)| c)
+        .collect::<Vec<_>>();
+    let rows = shown.into_iter().map(|c| {
         let id = c.id;
         let conversation = match shared.remove(&id) {
             Some(rc) if *rc == *c => rc,
