@@ -10,7 +10,7 @@ use crate::api::{Conversation, ConversationId};
 use crate::i18n::{Key, Locale};
 
 /// Props of [`ConversationRow`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct ConversationRowProps {
     /// The conversation (the list keeps one `Rc` per conversation while it is unchanged).
     pub conversation: Rc<Conversation>,
@@ -35,6 +35,23 @@ pub struct ConversationRowProps {
     pub now: i64,
     /// Opened (click, Enter or Space).
     pub onopen: Callback<ConversationId>,
+}
+
+impl PartialEq for ConversationRowProps {
+    fn eq(&self, other: &Self) -> bool {
+        // The list hands an unchanged conversation the same `Rc`: no field-by-field compare then.
+        (Rc::ptr_eq(&self.conversation, &other.conversation)
+            || self.conversation == other.conversation)
+            && self.selected == other.selected
+            && self.tab_stop == other.tab_stop
+            && self.has_draft == other.has_draft
+            && self.mine == other.mine
+            && self.assignee == other.assignee
+            && self.group == other.group
+            && self.locale == other.locale
+            && self.now == other.now
+            && self.onopen == other.onopen
+    }
 }
 
 /// A conversation in the list.

@@ -460,8 +460,12 @@ impl Session {
                         let mut known = this.known.borrow_mut();
                         let before = known.len();
                         for c in &listed.items {
+                            // Newer, or as new but different: an unchanged conversation is not
+                            // copied again (a poll of 1000 used to copy all 1000).
                             let newer = known.get(&c.id).is_none_or(|k| {
-                                c.date_updated.unwrap_or(0) >= k.date_updated.unwrap_or(0)
+                                let (mine, theirs) =
+                                    (c.date_updated.unwrap_or(0), k.date_updated.unwrap_or(0));
+                                mine > theirs || (mine == theirs && k != c)
                             });
                             if newer {
                                 known.insert(c.id, c.clone());
