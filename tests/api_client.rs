@@ -20,7 +20,7 @@ use std::rc::Rc;
 
 use blinger_inbox::api::wire::decode_conversation;
 use blinger_inbox::api::{
-    ApiError, BodyMemo, ClientConfig, ConversationId, GroupId, HttpResponse, ListName, MessageKind,
+    ApiError, ClientConfig, ConversationId, GroupId, HttpResponse, ListMemo, ListName, MessageKind,
     OperatorId, Polled, Status, Token, TokenProvider, TokenSource, UserId, WebClient,
 };
 use blinger_inbox::sync::{Outbox, SendKind, SendState};
@@ -441,7 +441,7 @@ async fn abort_scope_cancels_an_in_flight_request() {
 #[wasm_bindgen_test]
 async fn an_unchanged_poll_is_recognised_in_the_browser_and_a_change_is_not() {
     let c = client();
-    let memo = BodyMemo::new();
+    let memo = ListMemo::new();
     let unassigned =
         |p: Polled<blinger_inbox::api::Listed<blinger_inbox::api::Conversation>>| match p {
             Polled::New(l) => l.items.iter().map(|c| c.id).collect::<Vec<_>>(),

@@ -9,8 +9,8 @@
 )]
 
 use blinger_inbox::api::wire::{
-    decode_all, decode_conversation, decode_conversations, decode_groups, decode_history,
-    decode_operators, parse_envelope,
+    ElementCache, decode_all, decode_conversation, decode_conversations,
+    decode_conversations_cached, decode_groups, decode_history, decode_operators, parse_envelope,
 };
 use blinger_inbox::api::{
     ApiError, Channel, ConversationId, GroupId, HttpResponse, MessageKind, OperatorId, Status,
@@ -60,6 +60,24 @@ fn fixture(name: &str) -> &'static str {
         .find(|(n, _)| *n == name)
         .map(|(_, b)| *b)
         .unwrap()
+}
+
+/// The cached list decoder gives exactly what the plain one gives, whatever `cache` holds.
+fn same_when_cached(
+    resp: &HttpResponse,
+    cache: &mut ElementCache<blinger_inbox::api::Conversation>,
+) {
+    let plain = decode_conversations(resp);
+    assert_eq!(
+        decode_conversations_cached(resp, cache),
+        plain,
+        "warm cache"
+    );
+    assert_eq!(
+        decode_conversations_cached(resp, &mut ElementCache::default()),
+        plain,
+        "cold cache"
+    );
 }
 
 fn resp(status: u16, body: impl Into<String>) -> HttpResponse {
@@ -489,9 +507,13 @@ fn hostile_bodies_never_panic() {
     for cut in [1, 10, 100, 500, full.len() / 2, full.len() - 1] {
         all.push(full[..cut].to_owned());
     }
+    let mut cache = ElementCache::default();
     for body in &all {
         for status in [200, 201, 400, 401, 404, 429, 500, 503, 0, 999] {
             decode_all(&resp(status, body.clone()));
+            if matches!(status, 200 | 400) {
+                same_when_cached(&resp(status, body.clone()), &mut cache);
+            }
         }
     }
     // Server messages are clipped, so a 10 MB error does not end up in the UI.
@@ -553,7 +575,11 @@ proptest! {
     fn arbitrary_json_never_panics(v in arb_json(), status in prop_oneof![Just(200u16), Just(400), Just(401), Just(500), any::<u16>()]) {
         decode_all(&resp(status, v.to_string()));
         decode_all(&resp(status, json!({"status": 200, "data": v}).to_string()));
-        decode_all(&resp(status, json!({"status": 200, "data": [v.clone(), v]}).to_string()));
+        decode_all(&resp(status, json!({"status": 200, "data": [v.clone(), v.clone()]}).to_string()));
+        let mut cache = ElementCache::default();
+        same_when_cached(&resp(status, v.to_string()), &mut cache);
+        same_when_cached(&resp(status, json!({"status": 200, "data": v}).to_string()), &mut cache);
+        same_when_cached(&resp(status, json!({"status": 200, "data": [v.clone(), {"id": 7}, v]}).to_string()), &mut cache);
     }
 
     #[test]
@@ -592,8 +618,65 @@ fn fuzz_corpus_replays_through_every_decoder() {
         let bytes = std::fs::read(&path).unwrap();
         // Same framing as the fuzz target: first two bytes pick the HTTP status.
         let (status, body) = blinger_inbox::api::wire::fuzz_input(&bytes);
+        same_when_cached(&resp(status, body.clone()), &mut ElementCache::default());
         decode_all(&resp(status, body));
         n += 1;
     }
     assert!(n >= 10, "expected a seed corpus in {}", dir.display());
+}
+
+#[test]
+fn a_changed_list_decodes_to_the_same_as_a_fresh_decode() {
+    let conv = |id: u64, text: &str| {
+        json!({"id": id, "status": "unassigned", "last_message": text, "date_updated": 1_700_000_000 + id,
+               "from_user_name": format!("Client {id}"), "unread_count": id % 3, "application": "whatsapp"})
+    };
+    let list = |items: Vec<Value>| resp(200, json!({"status": 200, "data": items}).to_string());
+    let base: Vec<Value> = (1..=50).map(|i| conv(i, "hello")).collect();
+    let mut cache = ElementCache::default();
+    same_when_cached(&list(base.clone()), &mut cache);
+    assert_eq!(cache.len(), 50);
+
+    // 3 changed, 1 gone, 1 new, 1 moved to the top, one element twice, one bad one.
+    let mut next = base.clone();
+    next[3] = conv(4, "changed");
+    next[10] = conv(11, "changed too");
+    next[20]["unread_count"] = json!(9);
+    next.remove(30);
+    next.push(conv(99, "new"));
+    let moved = next.remove(40);
+    next.insert(0, moved);
+    next.push(conv(5, "hello"));
+    next.push(json!({"id": {"no": 1}}));
+    let answer = list(next.clone());
+    same_when_cached(&answer, &mut cache);
+    let decoded = decode_conversations_cached(&answer, &mut cache).unwrap();
+    assert_eq!(decoded.items.len(), 51);
+    assert_eq!(decoded.skipped.len(), 1);
+    assert_eq!(decoded.skipped[0].path, "data[51].id");
+    assert_eq!(cache.len(), 50, "the answer's distinct good elements");
+
+    // Errors in between are decoded as always and leave the cache alone.
+    same_when_cached(
+        &resp(200, r#"{"status":500,"error":"Internal"}"#),
+        &mut cache,
+    );
+    same_when_cached(&resp(200, r#"{"status":"404","data":[]}"#), &mut cache);
+    same_when_cached(&resp(503, "<html>"), &mut cache);
+    same_when_cached(&resp(200, r#"{"status":200,"data":null}"#), &mut cache);
+    same_when_cached(&resp(200, r#"{"status":200,"data":{"id":1}}"#), &mut cache);
+    same_when_cached(
+        &resp(200, r#"{"status":200,"data":[{"id":1e400}]}"#),
+        &mut cache,
+    );
+    same_when_cached(
+        &resp(200, r#"{"status":200,"d\u0061ta":[{"id":1}]}"#),
+        &mut cache,
+    );
+    same_when_cached(
+        &resp(200, r#"{"status":200,"data":[{"id":1}],"data":[{"id":2}]}"#),
+        &mut cache,
+    );
+    assert_eq!(cache.len(), 1, "the last plain answer's element");
+    same_when_cached(&answer, &mut cache);
 }

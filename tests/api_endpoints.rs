@@ -16,8 +16,8 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use blinger_inbox::api::{
-    ApiError, BodyMemo, Client, ClientConfig, ConfigError, ConversationId, GroupId, HttpRequest,
-    HttpResponse, ListName, Method, OperatorId, Polled, Token, TokenSource, Transport,
+    ApiError, Client, ClientConfig, ConfigError, ConversationId, GroupId, HttpRequest,
+    HttpResponse, ListMemo, ListName, Method, OperatorId, Polled, Token, TokenSource, Transport,
     TransportError,
 };
 use serde_json::json;
@@ -609,7 +609,7 @@ fn listed_ids(p: Polled<blinger_inbox::api::Listed<blinger_inbox::api::Conversat
 #[test]
 fn a_poll_with_an_identical_answer_is_not_decoded_again() {
     let c = client(Some(7));
-    let memo = BodyMemo::new();
+    let memo = ListMemo::new();
     c.transport().reply(Ok(list_reply()));
     let first = block_on(c.poll_list(ListName::Unread, &memo)).unwrap();
     assert_eq!(listed_ids(first), vec![1, 2]);
@@ -644,7 +644,7 @@ fn a_poll_with_an_identical_answer_is_not_decoded_again() {
 #[test]
 fn a_poll_memo_never_hides_an_error_or_a_lost_answer() {
     let c = client(None);
-    let memo = BodyMemo::new();
+    let memo = ListMemo::new();
     // An error envelope under HTTP 200, twice: an error both times (never "unchanged").
     let envelope = HttpResponse::new(200, r#"{"status":500,"error":"Internal"}"#);
     for _ in 0..2 {
@@ -679,7 +679,7 @@ fn a_poll_memo_never_hides_an_error_or_a_lost_answer() {
         Ok(Polled::New(_))
     ));
     // Disarmed by its owner (the inbox patched the lists itself): decoded again.
-    memo.arm(false);
+    memo.disarm();
     c.transport().reply(Ok(list_reply()));
     assert!(matches!(
         block_on(c.poll_list(ListName::Unassigned, &memo)),
@@ -690,8 +690,8 @@ fn a_poll_memo_never_hides_an_error_or_a_lost_answer() {
 #[test]
 fn poll_memos_belong_to_their_owner() {
     let c = client(None);
-    let mine = BodyMemo::new();
-    let other = BodyMemo::new();
+    let mine = ListMemo::new();
+    let other = ListMemo::new();
     c.transport().reply(Ok(list_reply()));
     block_on(c.poll_list(ListName::Unassigned, &mine)).unwrap();
     // Another poller, and a plain read, of the same list: both get the whole answer...

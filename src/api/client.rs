@@ -16,8 +16,9 @@ use super::transport::{
     Transport, TransportError,
 };
 use super::wire::{
-    Conversation, Group, HistoryMessage, Listed, Operator, decode_conversation,
-    decode_conversations, decode_groups, decode_history, decode_operators, is_http_url,
+    Conversation, ElementCache, Group, HistoryMessage, Listed, Operator, decode_conversation,
+    decode_conversations, decode_conversations_cached, decode_groups, decode_history,
+    decode_operators, is_http_url,
 };
 
 struct Shared<T> {
@@ -120,7 +121,41 @@ pub enum ListName {
     NotAnswered,
 }
 
-/// What a poll through a [`BodyMemo`] found.
+/// What a poller keeps of one list between its polls: the last answer (so an identical one is
+/// not even decoded) and its decoded elements (so a changed one decodes only what changed).
+/// One per list and poller. Cheap to clone; clones share.
+#[derive(Clone, Debug, Default)]
+pub struct ListMemo {
+    body: BodyMemo,
+    elements: Rc<RefCell<ElementCache<Conversation>>>,
+}
+
+impl ListMemo {
+    /// An empty memo.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The next answer is decoded even if identical (after an optimistic patch of the lists).
+    pub fn disarm(&self) {
+        self.body.arm(false);
+    }
+
+    /// Whether an identical answer would now be reported as [`Polled::Same`].
+    #[must_use]
+    pub fn is_armed(&self) -> bool {
+        self.body.is_armed()
+    }
+
+    /// How many decoded elements of the last answer it keeps.
+    #[must_use]
+    pub fn cached_elements(&self) -> usize {
+        self.elements.try_borrow().map_or(0, |c| c.len())
+    }
+}
+
+/// What a poll through a [`ListMemo`] found.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Polled<T> {
     /// A new answer, decoded.
@@ -374,10 +409,14 @@ impl<T: Transport> Client<T> {
     pub async fn poll_list(
         &self,
         name: ListName,
-        memo: &BodyMemo,
+        memo: &ListMemo,
     ) -> Result<Polled<Listed<Conversation>>, ApiError> {
         let target = self.list_target(name);
-        self.call_memo(Method::Get, target, None, Some(memo), decode_conversations)
+        let decode = |resp: &HttpResponse| match memo.elements.try_borrow_mut() {
+            Ok(mut cache) => decode_conversations_cached(resp, &mut cache),
+            Err(_) => decode_conversations(resp),
+        };
+        self.call_memo(Method::Get, target, None, Some(&memo.body), decode)
             .await
     }
 
@@ -566,7 +605,7 @@ impl<T: Transport> Client<T> {
         target: Target,
         body: Option<String>,
         memo: Option<&BodyMemo>,
-        decode: fn(&HttpResponse) -> Result<R, ApiError>,
+        decode: impl Fn(&HttpResponse) -> Result<R, ApiError>,
     ) -> Result<Polled<R>, ApiError> {
         let result = self.exchange(method, target, body, memo, decode).await;
         if let Some(memo) = memo {
@@ -585,7 +624,7 @@ impl<T: Transport> Client<T> {
         target: Target,
         body: Option<String>,
         memo: Option<&BodyMemo>,
-        decode: fn(&HttpResponse) -> Result<R, ApiError>,
+        decode: impl Fn(&HttpResponse) -> Result<R, ApiError>,
     ) -> Result<Polled<R>, ApiError> {
         let may_retry = method == Method::Get
             && target.auth

@@ -20,7 +20,7 @@ pub mod ids;
 pub mod transport;
 pub mod wire;
 
-pub use client::{AbortScope, Client, ListName, Polled, WebClient};
+pub use client::{AbortScope, Client, ListMemo, ListName, Polled, WebClient};
 pub use config::{ClientConfig, ConfigError, LocalBoxFuture, Token, TokenProvider, TokenSource};
 pub use error::ApiError;
 pub use ids::{ConversationId, GroupId, OperatorId, UserId};

@@ -16,7 +16,7 @@ use super::events::HostEvent;
 use super::inbox::{InboxAction, InboxState, ListKind};
 use super::open::{ActionKind, ActionState, OpenAction, OpenState};
 use crate::api::{
-    AbortScope, ApiError, BodyMemo, Conversation, ConversationId, Group, GroupId, Operator,
+    AbortScope, ApiError, Conversation, ConversationId, Group, GroupId, ListMemo, Operator,
     OperatorId, Polled, UserId, WebClient,
 };
 use crate::sync::drafts::{DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS, Drafts};
@@ -181,8 +181,9 @@ pub struct Session {
     schedulers: RefCell<HashMap<Resource, PollScheduler>>,
     list_success: RefCell<HashMap<ListKind, u64>>,
     list_answered: RefCell<HashSet<ListKind>>,
-    /// One per list: what it last answered, so an identical answer is not decoded again.
-    memos: HashMap<ListKind, BodyMemo>,
+    /// One per list: what it last answered, so an identical answer is not decoded again and a
+    /// changed one decodes only its changed conversations.
+    memos: HashMap<ListKind, ListMemo>,
     known: RefCell<HashMap<ConversationId, Conversation>>,
     open_id: Cell<Option<ConversationId>>,
     outbox: RefCell<Outbox>,
@@ -273,7 +274,7 @@ impl Session {
             list_answered: RefCell::new(HashSet::new()),
             memos: ListKind::ALL
                 .into_iter()
-                .map(|k| (k, BodyMemo::new()))
+                .map(|k| (k, ListMemo::new()))
                 .collect(),
             known: RefCell::new(HashMap::new()),
             open_id: Cell::new(None),
@@ -510,7 +511,7 @@ impl Session {
     /// bytes did not change.
     fn patch(&self, c: &Conversation) {
         for memo in self.memos.values() {
-            memo.arm(false);
+            memo.disarm();
         }
         self.dispatch
             .inbox
