@@ -226,7 +226,7 @@ impl InboxState {
         self.derived.pending
     }
 
-    /// Recomputes [`Derived`] (after every change of the state).
+    /// Recomputes [`Derived`] (from [`refresh_rows`](Self::refresh_rows)).
     fn derive(&mut self) {
         let loaded = ListKind::ALL.iter().any(|k| self.items(*k).is_some());
         let merged = merged_refs(self.all_items());
@@ -293,7 +293,14 @@ impl InboxState {
     }
 
     /// Recomputes the rows; holds them back if they would move under the operator.
+    /// Every change of the lists or the rows goes through here, so this is where [`Derived`] is
+    /// recomputed (selection, engagement alone and errors leave it as it is).
     fn refresh_rows(&mut self, force: bool) {
+        self.place_rows(force);
+        self.derive();
+    }
+
+    fn place_rows(&mut self, force: bool) {
         let rows = self.computed_rows();
         if *self.shown == rows {
             self.pending = None;
@@ -474,7 +481,6 @@ impl Reducible for InboxState {
                 next.me = me;
             }
         }
-        next.derive();
         Rc::new(next)
     }
 }
