@@ -614,6 +614,8 @@ fn a_poll_with_an_identical_answer_is_not_decoded_again() {
     let first = block_on(c.poll_list(ListName::Unread, &memo)).unwrap();
     assert_eq!(listed_ids(first), vec![1, 2]);
     assert!(memo.is_armed());
+    // The decoded elements are kept for the next, changed answer.
+    assert_eq!(memo.cached_elements(), 2);
     check_get(
         &c.transport().last(),
         "https://api.test/api/conversations/unread?operator_id=7",
@@ -634,6 +636,7 @@ fn a_poll_with_an_identical_answer_is_not_decoded_again() {
     c.transport().reply(Ok(changed.clone()));
     let third = block_on(c.poll_list(ListName::Unread, &memo)).unwrap();
     assert_eq!(listed_ids(third), vec![2]);
+    assert_eq!(memo.cached_elements(), 1);
     c.transport().reply(Ok(changed));
     assert_eq!(
         block_on(c.poll_list(ListName::Unread, &memo)).unwrap(),

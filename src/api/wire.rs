@@ -293,6 +293,20 @@ pub struct Listed<T> {
     pub skipped: Vec<DecodeIssue>,
 }
 
+impl<T> Listed<T> {
+    /// Keeps a decoded element, or reports the one at `index` that did not decode.
+    fn push(&mut self, index: usize, decoded: Result<T, FieldError>) {
+        match decoded {
+            Ok(item) => self.items.push(item),
+            Err(e) => self.skipped.push(DecodeIssue {
+                index,
+                path: e.path,
+                message: e.message,
+            }),
+        }
+    }
+}
+
 impl<T> Default for Listed<T> {
     fn default() -> Self {
         Self {
@@ -650,6 +664,11 @@ fn error_for(status: u16, error: Option<&Value>, retry_after: Option<u64>) -> Ap
     }
 }
 
+/// The envelope's own `status` (a number, or a number in a string), when it is one.
+fn envelope_status(v: &Value) -> Option<u16> {
+    as_u64(v).and_then(|s| u16::try_from(s).ok())
+}
+
 /// Reads a response's envelope and returns its `data`, or the [`ApiError`] it carries.
 ///
 /// # Errors
@@ -658,10 +677,7 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Value, ApiError> {
     let retry_after = parse_retry_after(resp.header("retry-after"));
     let parsed: Result<Value, serde_json::Error> = serde_json::from_str(&resp.body);
     let obj = parsed.as_ref().ok().and_then(Value::as_object);
-    let body_status = obj
-        .and_then(|o| o.get("status"))
-        .and_then(as_u64)
-        .and_then(|s| u16::try_from(s).ok());
+    let body_status = obj.and_then(|o| o.get("status")).and_then(envelope_status);
     let body_error = obj.and_then(|o| o.get("error")).filter(|v| !v.is_null());
 
     if !(200..300).contains(&resp.status) {
@@ -716,14 +732,7 @@ fn decode_list<T: FromWire>(resp: &HttpResponse) -> Result<Listed<T>, ApiError> 
         skipped: Vec::new(),
     };
     for (index, element) in elements.iter().enumerate() {
-        match T::from_wire(element, &format!("data[{index}]")) {
-            Ok(item) => out.items.push(item),
-            Err(e) => out.skipped.push(DecodeIssue {
-                index,
-                path: e.path,
-                message: e.message,
-            }),
-        }
+        out.push(index, T::from_wire(element, &format!("data[{index}]")));
     }
     Ok(out)
 }
@@ -779,10 +788,7 @@ fn raw_elements(resp: &HttpResponse) -> Option<Vec<&RawValue>> {
     }
     if let Some(status) = top.get("status") {
         let status = serde_json::from_str::<Value>(status.get()).ok()?;
-        if as_u64(&status)
-            .and_then(|s| u16::try_from(s).ok())
-            .is_some_and(|s| s >= 400)
-        {
+        if envelope_status(&status).is_some_and(|s| s >= 400) {
             return None;
         }
     }
@@ -815,17 +821,10 @@ fn decode_list_cached<T: FromWire + Clone>(
                 Err(_) => return decode_list(resp),
             },
         };
-        match item {
-            Ok(item) => {
-                next.insert(text.into(), item.clone());
-                out.items.push(item);
-            }
-            Err(e) => out.skipped.push(DecodeIssue {
-                index,
-                path: e.path,
-                message: e.message,
-            }),
+        if let Ok(item) = &item {
+            next.insert(text.into(), item.clone());
         }
+        out.push(index, item);
     }
     cache.by_text = next;
     Ok(out)
