@@ -4,10 +4,11 @@
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
-use web_sys::HtmlSelectElement;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
-use super::conversation_row::ConversationRow;
+use super::conversation_row::{Row, RowInput, Templates};
 use super::feedback::{Banner, EmptyState, Skeleton};
 use super::freshness::Freshness;
 use super::inbox::SessionHandle;
@@ -114,13 +115,13 @@ pub fn InboxList(props: &InboxListProps) -> Html {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(InboxAction::ApplyUpdates))
     };
-    let engage = |on: bool| {
+    // Stable for the component's lifetime (the dispatcher outlives each state handle), so the
+    // rows' props compare equal across renders.
+    let onengage = {
         let state = state.clone();
-        Callback::from(move |_: FocusEvent| state.dispatch(InboxAction::Engage(on)))
-    };
-    let hover = |on: bool| {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(InboxAction::Engage(on)))
+        use_callback((), move |on: bool, _| {
+            state.dispatch(InboxAction::Engage(on))
+        })
     };
 
     let banner = connection_banner(&props.sync, locale);
@@ -137,14 +138,10 @@ pub fn InboxList(props: &InboxListProps) -> Html {
         }
     } else {
         html! {
-            <ul class="bi-list" role="listbox" aria-label={t(view_label(state.view))} data-testid="inbox-list"
-                onfocusin={engage(true)} onfocusout={engage(false)}
-                onmouseenter={hover(true)} onmouseleave={hover(false)}>
-                <Rows rows={state.shown.clone()} view={state.view} selected={state.selected} {cursor}
-                    drafted={props.sends.drafted.clone()} me={props.sync.me}
-                    operators={props.sync.operators.clone()} groups={props.sync.groups.clone()}
-                    {locale} onopen={row_onopen} />
-            </ul>
+            <RowList rows={state.shown.clone()} view={state.view} selected={state.selected} {cursor}
+                drafted={props.sends.drafted.clone()} me={props.sync.me}
+                operators={props.sync.operators.clone()} groups={props.sync.groups.clone()}
+                {locale} label={t(view_label(state.view))} onopen={row_onopen} {onengage} />
         }
     };
 
@@ -178,24 +175,38 @@ pub fn InboxList(props: &InboxListProps) -> Html {
     }
 }
 
-/// Props of [`Rows`]: everything compared cheaply (`Rc`s by pointer), so that a render of the
-/// list pane for anything else (freshness after each poll, the tabs' counts, a send state)
+/// Props of [`RowList`]: everything compared cheaply (`Rc`s by pointer), so that a render of
+/// the list pane for anything else (freshness after each poll, the tabs' counts, a send state)
 /// does not even visit the rows.
 #[derive(Properties)]
-struct RowsProps {
-    rows: Rc<Vec<Conversation>>,
-    view: View,
-    selected: Option<ConversationId>,
-    cursor: Option<ConversationId>,
-    drafted: Rc<BTreeSet<ConversationId>>,
-    me: Option<UserId>,
-    operators: Rc<Vec<Operator>>,
-    groups: Rc<Vec<Group>>,
-    locale: Locale,
-    onopen: Callback<ConversationId>,
+pub struct RowListProps {
+    /// The rows, in order.
+    pub rows: Rc<Vec<Conversation>>,
+    /// The view they belong to (a new view starts again with one screenful).
+    pub view: View,
+    /// The open conversation.
+    pub selected: Option<ConversationId>,
+    /// The list's tab stop.
+    pub cursor: Option<ConversationId>,
+    /// Conversations with an unsent draft.
+    pub drafted: Rc<BTreeSet<ConversationId>>,
+    /// The signed-in operator.
+    pub me: Option<UserId>,
+    /// Operators (for the assignees' e-mails).
+    pub operators: Rc<Vec<Operator>>,
+    /// Groups (for their titles).
+    pub groups: Rc<Vec<Group>>,
+    /// Language.
+    pub locale: Locale,
+    /// The list's accessible name.
+    pub label: AttrValue,
+    /// A row was opened (click, Enter or Space).
+    pub onopen: Callback<ConversationId>,
+    /// The pointer or the focus entered (`true`) or left (`false`) the list.
+    pub onengage: Callback<bool>,
 }
 
-impl PartialEq for RowsProps {
+impl PartialEq for RowListProps {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.rows, &other.rows)
             && self.view == other.view
@@ -206,7 +217,9 @@ impl PartialEq for RowsProps {
             && Rc::ptr_eq(&self.operators, &other.operators)
             && Rc::ptr_eq(&self.groups, &other.groups)
             && self.locale == other.locale
+            && self.label == other.label
             && self.onopen == other.onopen
+            && self.onengage == other.onengage
     }
 }
 
@@ -215,12 +228,13 @@ const FIRST_ROWS: usize = 40;
 /// ...then this many more per task, so 1000 rows never block input for long.
 const MORE_ROWS: usize = 250;
 
-/// The rows of the list (children of its `<ul>`). A long list is rendered progressively: the
-/// first screenful at once, the rest in chunks in the following tasks (every row ends up in
-/// the DOM: find-in-page, screen readers and j/k see the whole list). Rows already on screen
-/// are never taken away by the chunking.
+/// The list of rows (a listbox with roving focus). Yew renders the `<ul>`; its rows are keyed
+/// and kept by [`RowDom`] with direct DOM calls (see `conversation_row.rs` for why), after each
+/// render. A long list is rendered progressively: the first screenful at once, the rest in
+/// chunks in the following tasks (every row ends up in the DOM: find-in-page, screen readers and
+/// j/k see the whole list). Rows already on screen are never taken away by the chunking.
 #[component]
-fn Rows(props: &RowsProps) -> Html {
+pub fn RowList(props: &RowListProps) -> Html {
     let now = use_state(clock_now);
     {
         let now = now.clone();
@@ -254,54 +268,206 @@ fn Rows(props: &RowsProps) -> Html {
         });
     }
 
-    // E-mails and titles as shared strings, once per render rather than a copy per row.
-    let emails: HashMap<UserId, AttrValue> = props
-        .operators
-        .iter()
-        .map(|o| (o.user_id, AttrValue::from(o.email.clone())))
-        .collect();
-    let titles: HashMap<GroupId, AttrValue> = props
-        .groups
-        .iter()
-        .map(|g| (g.id, AttrValue::from(g.title.clone())))
-        .collect();
-    // One `Rc` per shown conversation, kept while it is unchanged: an unchanged row gets the
-    // same props (no copy of the conversation, no re-render), and nothing older is retained.
-    let shared = use_mut_ref(HashMap::<ConversationId, Rc<Conversation>>::new);
-    let mut shared = shared.borrow_mut();
-    let mut kept = HashMap::with_capacity(limit.min(total));
-    // The first `limit` rows, and every row already on screen (a long list arriving after a short
-    // one must not take rows away, and their focus, for a few frames).
-    let shown = props
-        .rows
-        .iter()
-        .enumerate()
-        .filter(|(i, c)| *i < limit || shared.contains_key(&c.id))
-        .map(|(_, c)| c)
-        .collect::<Vec<_>>();
-    let rows = shown.into_iter().map(|c| {
-        let id = c.id;
-        let conversation = match shared.remove(&id) {
-            Some(rc) if *rc == *c => rc,
-            _ => Rc::new(c.clone()),
-        };
-        kept.insert(id, Rc::clone(&conversation));
-        html! {
-            <ConversationRow key={id.0} {conversation}
-                selected={props.selected == Some(id)}
-                tab_stop={props.cursor == Some(id)}
-                has_draft={props.drafted.contains(&id)}
-                mine={props.me.is_some() && c.operator_user_id == props.me}
-                assignee={c.operator_user_id.and_then(|u| emails.get(&u).cloned())}
-                group={c.group_id.and_then(|g| titles.get(&g).cloned())}
-                locale={props.locale}
-                now={*now}
-                onopen={props.onopen.clone()} />
+    let list = use_node_ref();
+    let dom = use_mut_ref(RowDom::default);
+    {
+        let list = list.clone();
+        let dom = dom.clone();
+        let rows = Shown::of(props, limit, *now);
+        // After every render (this component renders only when its props, its clock or its
+        // progress changed).
+        use_effect(move || {
+            if let Some(ul) = list.cast::<Element>() {
+                dom.borrow_mut().sync(&ul, &rows);
+            }
+        });
+    }
+
+    let onclick = {
+        let onopen = props.onopen.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(id) = row_of(e.target()) {
+                onopen.emit(id);
+            }
+        })
+    };
+    let onkeydown = {
+        let onopen = props.onopen.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            // On the row itself (it is the focusable element), like a button.
+            let on_row = e
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .is_some_and(|t| t.has_attribute("data-conversation-id"));
+            if on_row && (e.key() == "Enter" || e.key() == " ") {
+                if let Some(id) = row_of(e.target()) {
+                    e.prevent_default();
+                    onopen.emit(id);
+                }
+            }
+        })
+    };
+    let engage = |on: bool| props.onengage.reform(move |_: FocusEvent| on);
+    let hover = |on: bool| props.onengage.reform(move |_: MouseEvent| on);
+    html! {
+        <ul ref={list} class="bi-list" role="listbox" aria-label={props.label.clone()} data-testid="inbox-list"
+            {onclick} {onkeydown}
+            onfocusin={engage(true)} onfocusout={engage(false)}
+            onmouseenter={hover(true)} onmouseleave={hover(false)} />
+    }
+}
+
+/// The conversation of the row an event happened in.
+fn row_of(target: Option<web_sys::EventTarget>) -> Option<ConversationId> {
+    let target = target?.dyn_into::<Element>().ok()?;
+    let row = target.closest("[data-conversation-id]").ok()??;
+    let id = row.get_attribute("data-conversation-id")?.parse().ok()?;
+    Some(ConversationId(id))
+}
+
+/// What the rows should show after a render: the props it needs, the progressive limit and the
+/// clock (cheap to build: `Rc`s and small values).
+struct Shown {
+    rows: Rc<Vec<Conversation>>,
+    limit: usize,
+    now: i64,
+    selected: Option<ConversationId>,
+    cursor: Option<ConversationId>,
+    drafted: Rc<BTreeSet<ConversationId>>,
+    me: Option<UserId>,
+    operators: Rc<Vec<Operator>>,
+    groups: Rc<Vec<Group>>,
+    locale: Locale,
+}
+
+impl Shown {
+    fn of(props: &RowListProps, limit: usize, now: i64) -> Self {
+        Self {
+            rows: props.rows.clone(),
+            limit,
+            now,
+            selected: props.selected,
+            cursor: props.cursor,
+            drafted: props.drafted.clone(),
+            me: props.me,
+            operators: props.operators.clone(),
+            groups: props.groups.clone(),
+            locale: props.locale,
         }
-    });
-    let html = html! { { for rows } };
-    *shared = kept;
-    html
+    }
+}
+
+/// The rows on screen, keyed by conversation, in DOM order.
+#[derive(Default)]
+struct RowDom {
+    /// The `<ul>` they live in (a new one starts empty).
+    list: Option<Element>,
+    templates: Option<Templates>,
+    rows: HashMap<ConversationId, Row>,
+    order: Vec<ConversationId>,
+    cursor: Option<ConversationId>,
+}
+
+impl RowDom {
+    /// Brings the `<ul>` up to date: builds new rows, updates changed ones, removes the ones
+    /// gone and moves the ones whose place changed (`insertBefore` only for those).
+    fn sync(&mut self, ul: &Element, shown: &Shown) {
+        if self.list.as_ref() != Some(ul) {
+            *self = Self {
+                list: Some(ul.clone()),
+                ..Self::default()
+            };
+        }
+        if self.templates.as_ref().map(Templates::locale) != Some(shown.locale) {
+            self.templates = ul
+                .owner_document()
+                .and_then(|doc| Templates::new(&doc, shown.locale));
+        }
+        let Some(templates) = &self.templates else {
+            return;
+        };
+        let emails: HashMap<UserId, AttrValue> = shown
+            .operators
+            .iter()
+            .map(|o| (o.user_id, AttrValue::from(o.email.clone())))
+            .collect();
+        let titles: HashMap<GroupId, AttrValue> = shown
+            .groups
+            .iter()
+            .map(|g| (g.id, AttrValue::from(g.title.clone())))
+            .collect();
+        let mine = AttrValue::from(Key::AssignedToMe.text(shown.locale));
+        // j/k move the tab stop in the DOM: when the cursor moves, every row's is written again.
+        let cursor_moved = self.cursor != shown.cursor;
+        self.cursor = shown.cursor;
+
+        let mut old = std::mem::take(&mut self.rows);
+        let mut order = Vec::with_capacity(shown.limit.min(shown.rows.len()));
+        // The first `limit` rows, and every row already on screen (a long list arriving after a
+        // short one must not take rows away, and their focus, for a few frames).
+        for (i, c) in shown.rows.iter().enumerate() {
+            if i >= shown.limit && !old.contains_key(&c.id) {
+                continue;
+            }
+            let assignee = if shown.me.is_some() && c.operator_user_id == shown.me {
+                Some(&mine)
+            } else {
+                c.operator_user_id.and_then(|u| emails.get(&u))
+            };
+            let input = RowInput {
+                conversation: c,
+                selected: shown.selected == Some(c.id),
+                tab_stop: shown.cursor == Some(c.id),
+                has_draft: shown.drafted.contains(&c.id),
+                assignee,
+                group: c.group_id.and_then(|g| titles.get(&g)),
+                locale: shown.locale,
+                now: shown.now,
+            };
+            let row = match old.remove(&c.id) {
+                Some(mut row) => {
+                    if cursor_moved {
+                        row.reset_tab_stop(input.tab_stop);
+                    }
+                    row.update(templates, &input).map(|()| row)
+                }
+                None => Row::new(templates, &input),
+            };
+            if let Some(row) = row {
+                // (A duplicate id in one list keeps its first row.)
+                if self.rows.insert(c.id, row).is_none() {
+                    order.push(c.id);
+                }
+            }
+        }
+        for row in old.values() {
+            row.element().remove();
+        }
+        self.place(ul, order);
+    }
+
+    /// Puts the rows into the order of `next`, moving as few as it takes.
+    fn place(&mut self, ul: &Element, next: Vec<ConversationId>) {
+        // The rows in the DOM, in DOM order (those just built are not in it yet).
+        let mut current = std::mem::take(&mut self.order);
+        current.retain(|id| self.rows.contains_key(id));
+        let mut moved = std::collections::HashSet::new();
+        let mut at = current.iter().peekable();
+        for id in &next {
+            while at.next_if(|c| moved.contains(*c)).is_some() {}
+            if at.next_if(|c| *c == id).is_some() {
+                continue;
+            }
+            let (Some(row), reference) =
+                (self.rows.get(id), at.peek().and_then(|c| self.rows.get(*c)))
+            else {
+                continue;
+            };
+            let _ = ul.insert_before(row.element(), reference.map(|r| r.element().as_ref()));
+            moved.insert(*id);
+        }
+        self.order = next;
+    }
 }
 
 /// Unix seconds, rounded down to 30 s so the rows' relative times change together.

@@ -8,6 +8,12 @@ use crate::i18n::Locale;
 
 /// "5 minutes ago", "yesterday" … for `seconds` ago (negative: in the future).
 pub fn relative(locale: Locale, seconds: i64) -> String {
+    String::from(relative_js(locale, seconds))
+}
+
+/// [`relative`] as the JavaScript string `Intl` made (for the DOM, without a copy into wasm and
+/// back).
+pub fn relative_js(locale: Locale, seconds: i64) -> js_sys::JsString {
     let (value, unit) = relative_unit(seconds);
     RELATIVE.with(|cache| {
         let mut cache = cache.borrow_mut();
@@ -21,7 +27,7 @@ pub fn relative(locale: Locale, seconds: i64) -> String {
                 format
             }
         };
-        String::from(format.format(value, unit))
+        format.format(value, unit)
     })
 }
 
@@ -50,13 +56,13 @@ fn options(pairs: &[(&str, &str)]) -> js_sys::Object {
 }
 
 /// Formats with the cached `Intl.DateTimeFormat` of `cache` (built with `pairs` on first use
-/// or when the locale changed).
+/// or when the locale changed); the JavaScript string it made (`undefined` if it threw).
 fn date_time(
     cache: &'static std::thread::LocalKey<FormatCache>,
     locale: Locale,
     pairs: &[(&str, &str)],
     unix: i64,
-) -> String {
+) -> JsValue {
     cache.with(|cache| {
         let mut cache = cache.borrow_mut();
         let format = match &*cache {
@@ -68,11 +74,13 @@ fn date_time(
                 format
             }
         };
+        // `format` takes the time in milliseconds as well as a `Date`.
         format
-            .call1(&JsValue::UNDEFINED, &date(unix))
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_default()
+            .call1(
+                &JsValue::UNDEFINED,
+                &JsValue::from_f64(unix as f64 * 1000.0),
+            )
+            .unwrap_or(JsValue::UNDEFINED)
     })
 }
 
@@ -108,22 +116,27 @@ fn date(unix: i64) -> js_sys::Date {
 
 /// The clock time of a Unix timestamp, e.g. `14:05`.
 pub fn clock(locale: Locale, unix: i64) -> String {
-    date_time(
-        &CLOCK,
-        locale,
-        &[("hour", "2-digit"), ("minute", "2-digit")],
-        unix,
-    )
+    let pairs = [("hour", "2-digit"), ("minute", "2-digit")];
+    date_time(&CLOCK, locale, &pairs, unix)
+        .as_string()
+        .unwrap_or_default()
 }
 
 /// The day of a Unix timestamp for a day separator, e.g. `Monday, 3 March`.
 pub fn day(locale: Locale, unix: i64) -> String {
     let pairs = [("weekday", "long"), ("day", "numeric"), ("month", "long")];
     date_time(&DAY, locale, &pairs, unix)
+        .as_string()
+        .unwrap_or_default()
 }
 
 /// The full date and time, for `title` tooltips.
 pub fn full(locale: Locale, unix: i64) -> String {
+    full_js(locale, unix).as_string().unwrap_or_default()
+}
+
+/// [`full`] as the JavaScript string `Intl` made.
+pub fn full_js(locale: Locale, unix: i64) -> JsValue {
     // What `Date.prototype.toLocaleString(locale)` shows: every date and time field numeric.
     let pairs = [
         ("year", "numeric"),
