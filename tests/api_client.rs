@@ -468,3 +468,44 @@ async fn an_unchanged_poll_is_recognised_in_the_browser_and_a_change_is_not() {
     let third = unassigned(c.poll_list(ListName::Unassigned, &memo).await.unwrap());
     assert_eq!(third, second);
 }
+
+/// A `blob:` URL answering exactly `bytes`.
+fn blob_url(bytes: &[u8]) -> String {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap();
+    web_sys::Url::create_object_url_with_blob(&blob).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_polled_body_reads_as_response_text_reads_it() {
+    use blinger_inbox::api::{BodyMemo, FetchTransport, HttpRequest, Method, Transport};
+    // A polled body is taken from its bytes (not from the JS string): it must be the very text
+    // `Response.text()` gives, byte order mark, non-ASCII and broken UTF-8 included.
+    let cases: [&[u8]; 4] = [
+        br#"{"status":200,"data":[]}"#,
+        "\u{feff}{\"name\":\"Demo Shop · VK — Юлия 👋\"}".as_bytes(),
+        b"{\"bad\":\"\xff\xfe\xc3\"}",
+        b"",
+    ];
+    for bytes in cases {
+        let url = blob_url(bytes);
+        let expected = {
+            let r = Request::get(&url).send().await.unwrap();
+            r.text().await.unwrap()
+        };
+        let request = HttpRequest {
+            method: Method::Get,
+            url: url.clone(),
+            headers: Vec::new(),
+            body: None,
+            timeout_ms: 5_000,
+            abort: None,
+            memo: Some(BodyMemo::new()),
+        };
+        let got = FetchTransport.send(request).await.unwrap();
+        assert_eq!(got.status, 200);
+        assert!(!got.unchanged);
+        assert_eq!(got.body, expected, "{bytes:?}");
+        web_sys::Url::revoke_object_url(&url).unwrap();
+    }
+}

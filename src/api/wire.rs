@@ -516,10 +516,39 @@ fn non_blank(s: Option<String>) -> Option<String> {
 
 /// Something decodable from one JSON value at a path.
 pub(crate) trait FromWire: Sized {
+    /// The members of the object `from_wire` reads (empty: it may read any). A list element is
+    /// parsed keeping only these ([`Only`]); the rest is checked, not kept.
+    const KEYS: &'static [&'static str] = &[];
+
     fn from_wire(v: &Value, path: &str) -> Result<Self, FieldError>;
 }
 
 impl FromWire for Conversation {
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "from_user_custom_name",
+        "from_user_name",
+        "application",
+        "status",
+        "unread_count",
+        "last_message",
+        "last_message_date",
+        "operator_user_id",
+        "group_id",
+        "date_created",
+        "date_updated",
+        "waiting_operator_response",
+        "is_operator_last_message",
+        "is_inner_message",
+        "is_new_conversation",
+        "unassigned_date",
+        "from_user_avatar",
+        "to_user_name",
+        "type",
+        "comment_post_title",
+        "comment_post_url",
+    ];
+
     fn from_wire(v: &Value, path: &str) -> Result<Self, FieldError> {
         let o = Obj::of(v, path)?;
         let id = ConversationId(o.req_u64("id")?);
@@ -750,13 +779,17 @@ pub fn decode_conversation(resp: &HttpResponse) -> Result<Conversation, ApiError
 /// is not decoded again: when 10 of 1000 conversations changed, 10 are.
 #[derive(Debug)]
 pub struct ElementCache<T> {
-    by_text: HashMap<Box<str>, T>,
+    by_text: TextMap<T>,
 }
+
+/// Element texts are ~1 KB each and a list answer has up to 1000: SipHash (std's default)
+/// spent 5 ms of a first render hashing them; foldhash (hashbrown's default hasher) a fraction.
+type TextMap<T> = HashMap<Box<str>, T, foldhash::fast::RandomState>;
 
 impl<T> Default for ElementCache<T> {
     fn default() -> Self {
         Self {
-            by_text: HashMap::new(),
+            by_text: TextMap::default(),
         }
     }
 }
@@ -776,23 +809,35 @@ impl<T> ElementCache<T> {
 }
 
 /// The elements of a plain successful list answer as raw JSON slices, or `None` for anything
-/// else (an error, an error envelope, no `data` array, a key written with escapes…), which the
-/// general path then decodes exactly as always.
+/// else (an error, an error envelope, no `data` array, a repeated member…), which the general
+/// path then decodes exactly as always.
 fn raw_elements(resp: &HttpResponse) -> Option<Vec<&RawValue>> {
     if !(200..300).contains(&resp.status) {
         return None;
     }
-    let top: HashMap<&str, &RawValue> = serde_json::from_str(&resp.body).ok()?;
-    if top.get("error").is_some_and(|e| e.get() != "null") {
+    // One pass over the answer: the envelope and its elements' extents together.
+    let top: RawEnvelope<'_> = serde_json::from_str(&resp.body).ok()?;
+    if top.error.is_some_and(|e| e.get() != "null") {
         return None;
     }
-    if let Some(status) = top.get("status") {
+    if let Some(status) = top.status {
         let status = serde_json::from_str::<Value>(status.get()).ok()?;
         if envelope_status(&status).is_some_and(|s| s >= 400) {
             return None;
         }
     }
-    serde_json::from_str(top.get("data")?.get()).ok()
+    top.data
+}
+
+/// A list answer's envelope with its elements left as raw JSON.
+#[derive(serde::Deserialize)]
+struct RawEnvelope<'a> {
+    #[serde(borrow)]
+    data: Option<Vec<&'a RawValue>>,
+    #[serde(borrow)]
+    status: Option<&'a RawValue>,
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
 }
 
 fn decode_list_cached<T: FromWire + Clone>(
@@ -802,20 +847,21 @@ fn decode_list_cached<T: FromWire + Clone>(
     let Some(elements) = raw_elements(resp) else {
         return decode_list(resp);
     };
-    let mut next: HashMap<Box<str>, T> = HashMap::with_capacity(elements.len());
+    let mut next = TextMap::with_capacity_and_hasher(elements.len(), Default::default());
     let mut out = Listed {
         items: Vec::with_capacity(elements.len()),
         skipped: Vec::new(),
     };
     for (index, raw) in elements.iter().enumerate() {
         let text = raw.get();
-        let known = cache
-            .by_text
-            .remove(text)
-            .or_else(|| next.get(text).cloned());
+        let known = if cache.by_text.is_empty() {
+            None
+        } else {
+            cache.by_text.remove(text)
+        };
         let item = match known {
             Some(item) => Ok(item),
-            None => match serde_json::from_str::<Value>(text) {
+            None => match parse_element(text, T::KEYS) {
                 Ok(v) => T::from_wire(&v, &format!("data[{index}]")),
                 // (e.g. a number out of range) the general path reports it as it always did
                 Err(_) => return decode_list(resp),
@@ -828,6 +874,129 @@ fn decode_list_cached<T: FromWire + Clone>(
     }
     cache.by_text = next;
     Ok(out)
+}
+
+/// One list element's JSON as a `Value`, keeping only the members in `keys` (all when empty).
+/// An error for anything `Value` parsing would refuse, and for an element that is not an
+/// object when `keys` is not empty (the caller's general path then decodes the answer).
+fn parse_element(text: &str, keys: &'static [&'static str]) -> serde_json::Result<Value> {
+    if keys.is_empty() {
+        return serde_json::from_str(text);
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde::de::DeserializeSeed::deserialize(Only(keys), &mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// Reads a JSON object keeping only the members named in `.0`, each as the `Value` full parsing
+/// would give (a repeated member: the last one, as in a `Value`). The other members (the
+/// nested `toBlingerUser`, …) are not kept, but checked as strictly as `Value` parsing checks
+/// them ([`Checked`]): an element that full parsing refuses is refused here too.
+struct Only(&'static [&'static str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Only {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Only {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = access.next_key_seed(KnownKey(self.0))? {
+            match key {
+                Some(key) => {
+                    map.insert(key.to_owned(), access.next_value()?);
+                }
+                None => access.next_value::<Checked>().map(drop)?,
+            }
+        }
+        Ok(Value::Object(map))
+    }
+}
+
+/// A member's name: which of the wanted ones it is, if any (no copy of it is made).
+struct KnownKey(&'static [&'static str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for KnownKey {
+    type Value = Option<&'static str>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for KnownKey {
+    type Value = Option<&'static str>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(self.0.iter().find(|k| **k == v).copied())
+    }
+}
+
+/// Any JSON value, accepted exactly when `Value` would accept it (the same `deserialize_any`
+/// path: numbers, strings and nesting depth are checked alike), without keeping anything.
+struct Checked;
+
+impl<'de> serde::Deserialize<'de> for Checked {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(Checked)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Checked {
+    type Value = Checked;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_unit<E>(self) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
+        while seq.next_element::<Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
+        while map.next_entry::<Checked, Checked>()?.is_some() {}
+        Ok(Checked)
+    }
 }
 
 /// [`decode_conversations`] that decodes only the elements not in `cache` (and leaves the
@@ -898,5 +1067,67 @@ pub fn fuzz_input(bytes: &[u8]) -> (u16, String) {
             (status, String::from_utf8_lossy(rest).into_owned())
         }
         None => (200, String::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+    use super::*;
+
+    /// The documented conversation, as a list element.
+    fn documented() -> Map<String, Value> {
+        let v: Value =
+            serde_json::from_str(include_str!("fixtures/conversation-start-200.json")).unwrap();
+        v["data"].as_object().unwrap().clone()
+    }
+
+    fn decoded(element: &Map<String, Value>) -> Conversation {
+        Conversation::from_wire(&Value::Object(element.clone()), "").unwrap()
+    }
+
+    #[test]
+    fn conversations_read_only_the_members_they_list() {
+        let full = documented();
+        let expected = decoded(&full);
+        // Every member outside KEYS can go without changing the conversation...
+        for key in full
+            .keys()
+            .filter(|k| !Conversation::KEYS.contains(&k.as_str()))
+        {
+            let mut less = full.clone();
+            less.remove(key);
+            assert_eq!(decoded(&less), expected, "{key} is read: list it in KEYS");
+        }
+        // ...and the element parsed keeping only KEYS decodes the same.
+        let text = Value::Object(full.clone()).to_string();
+        let only = parse_element(&text, Conversation::KEYS).unwrap();
+        assert_eq!(Conversation::from_wire(&only, "").unwrap(), expected);
+        assert!(only.as_object().unwrap().len() <= Conversation::KEYS.len());
+    }
+
+    #[test]
+    fn a_filtered_element_is_refused_where_a_value_is() {
+        let keys = Conversation::KEYS;
+        for text in [
+            r#"{"id": 1, "extra": 1e400}"#,
+            r#"{"id": 1, "extra": "\ud800"}"#,
+            r#"{"id": 1, "extra": [1, }"#,
+            r#"[1, 2]"#,
+            r#""text""#,
+        ] {
+            assert!(parse_element(text, keys).is_err(), "{text}");
+        }
+        let deep = format!(
+            "{{\"id\": 1, \"extra\": {}1{}}}",
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        assert!(serde_json::from_str::<Value>(&deep).is_err());
+        assert!(parse_element(&deep, keys).is_err(), "nesting depth");
+        // A repeated member: the last one, as in a Value.
+        let v = parse_element(r#"{"id": 1, "id": 2, "x": {"y": [true]}}"#, keys).unwrap();
+        assert_eq!(v, serde_json::json!({"id": 2}));
     }
 }
