@@ -306,10 +306,9 @@ impl Row {
         Some(())
     }
 
-    /// Writes `tabindex` again even if unchanged (j/k move the tab stop in the DOM directly).
-    pub fn reset_tab_stop(&mut self, tab_stop: bool) {
-        self.tab_stop = !tab_stop;
-        self.set_state(self.selected, tab_stop);
+    /// The row no longer has `tabindex="0"` (the list took it away in the DOM).
+    pub fn forget_tab_stop(&mut self) {
+        self.tab_stop = false;
     }
 
     fn set_state(&mut self, selected: bool, tab_stop: bool) {

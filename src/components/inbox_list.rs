@@ -397,11 +397,24 @@ impl RowDom {
             .map(|g| (g.id, AttrValue::from(g.title.clone())))
             .collect();
         let mine = AttrValue::from(Key::AssignedToMe.text(shown.locale));
-        // j/k move the tab stop in the DOM: when the cursor moves, every row's is written again.
-        let cursor_moved = self.cursor != shown.cursor;
-        self.cursor = shown.cursor;
-
         let mut old = std::mem::take(&mut self.rows);
+        if self.cursor != shown.cursor {
+            // j/k move the tab stop in the DOM directly, so the rows' idea of it may be stale:
+            // take it from whichever rows have it now (one query, not a write per row), and the
+            // cursor's row gets it below.
+            if let Ok(stops) = ul.query_selector_all(":scope > [tabindex=\"0\"]") {
+                for i in 0..stops.length() {
+                    if let Some(el) = stops.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                        let _ = el.set_attribute("tabindex", "-1");
+                    }
+                }
+            }
+            for row in old.values_mut() {
+                row.forget_tab_stop();
+            }
+            self.cursor = shown.cursor;
+        }
+
         let mut order = Vec::with_capacity(shown.limit.min(shown.rows.len()));
         // The first `limit` rows, and every row already on screen (a long list arriving after a
         // short one must not take rows away, and their focus, for a few frames).
@@ -425,12 +438,7 @@ impl RowDom {
                 now: shown.now,
             };
             let row = match old.remove(&c.id) {
-                Some(mut row) => {
-                    if cursor_moved {
-                        row.reset_tab_stop(input.tab_stop);
-                    }
-                    row.update(templates, &input).map(|()| row)
-                }
+                Some(mut row) => row.update(templates, &input).map(|()| row),
                 None => Row::new(templates, &input),
             };
             if let Some(row) = row {
