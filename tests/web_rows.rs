@@ -237,6 +237,10 @@ async fn rows_are_keyed_updated_in_place_and_moved() {
         after[4].dispatch_event(&event).unwrap();
         assert_eq!(event.default_prevented(), key != "x", "{key:?}");
     }
+    // A click on the list outside any row opens nothing, even inside an element that carries
+    // a conversation id (the conversation view does; a host page might).
+    m.root.set_attribute("data-conversation-id", "99").unwrap();
+    click(&list);
     assert_eq!(
         *opened.borrow(),
         vec![ConversationId(6), ConversationId(5), ConversationId(5)]

@@ -298,7 +298,7 @@ pub fn RowList(props: &RowListProps) -> Html {
             let on_row = e
                 .target()
                 .and_then(|t| t.dyn_into::<Element>().ok())
-                .is_some_and(|t| t.has_attribute("data-conversation-id"));
+                .is_some_and(|t| t.get_attribute("data-testid").as_deref() == Some("inbox-row"));
             if on_row && (e.key() == "Enter" || e.key() == " ") {
                 if let Some(id) = row_of(e.target()) {
                     e.prevent_default();
@@ -317,10 +317,11 @@ pub fn RowList(props: &RowListProps) -> Html {
     }
 }
 
-/// The conversation of the row an event happened in.
+/// The conversation of the row an event happened in (a row: not whatever else up the tree
+/// carries the attribute, such as the conversation view or a host page's element).
 fn row_of(target: Option<web_sys::EventTarget>) -> Option<ConversationId> {
     let target = target?.dyn_into::<Element>().ok()?;
-    let row = target.closest("[data-conversation-id]").ok()??;
+    let row = target.closest("li[data-testid=\"inbox-row\"]").ok()??;
     let id = row.get_attribute("data-conversation-id")?.parse().ok()?;
     Some(ConversationId(id))
 }
