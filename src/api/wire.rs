@@ -700,7 +700,8 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Value, ApiError> {
                 format!("not JSON ({e})")
             },
         }),
-        Ok(Value::Object(mut map)) => match map.remove("data") {
+        // Taken out in place (`remove` would add the ordered map's removal code to the wasm).
+        Ok(Value::Object(mut map)) => match map.get_mut("data").map(Value::take) {
             Some(Value::Null) | None => Err(ApiError::Decode {
                 path: "data".to_owned(),
                 message: "missing".to_owned(),
@@ -775,6 +776,40 @@ impl<T> ElementCache<T> {
     }
 }
 
+/// The members of a JSON object as raw JSON slices, in order. Read like a map (a repeated key:
+/// the last one counts) but kept as a list: a hash map of these types would add its own copy of
+/// the map code to the wasm.
+struct RawMembers<'a>(Vec<(&'a str, &'a RawValue)>);
+
+impl<'a> RawMembers<'a> {
+    fn get(&self, key: &str) -> Option<&'a RawValue> {
+        self.0.iter().rev().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RawMembers<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RawMembers<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawMembers<'de>, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry()? {
+                    members.push(member);
+                }
+                Ok(RawMembers(members))
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+
 /// The elements of a plain successful list answer as raw JSON slices, or `None` for anything
 /// else (an error, an error envelope, no `data` array, a key written with escapes…), which the
 /// general path then decodes exactly as always.
@@ -782,7 +817,7 @@ fn raw_elements(resp: &HttpResponse) -> Option<Vec<&RawValue>> {
     if !(200..300).contains(&resp.status) {
         return None;
     }
-    let top: HashMap<&str, &RawValue> = serde_json::from_str(&resp.body).ok()?;
+    let top: RawMembers = serde_json::from_str(&resp.body).ok()?;
     if top.get("error").is_some_and(|e| e.get() != "null") {
         return None;
     }
