@@ -783,7 +783,11 @@ struct RawMembers<'a>(Vec<(&'a str, &'a RawValue)>);
 
 impl<'a> RawMembers<'a> {
     fn get(&self, key: &str) -> Option<&'a RawValue> {
-        self.0.iter().rev().find(|(k, _)| *k == key).map(|(_, v)| *v)
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
     }
 }
 

@@ -71,10 +71,12 @@ impl KvStorage for MemoryStorage {
     fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
         self.entries
             .try_borrow_mut()
-            .map(|mut entries| match entries.iter_mut().find(|(k, _)| k == key) {
-                Some((_, v)) => value.clone_into(v),
-                None => entries.push((key.to_owned(), value.to_owned())),
-            })
+            .map(
+                |mut entries| match entries.iter_mut().find(|(k, _)| k == key) {
+                    Some((_, v)) => value.clone_into(v),
+                    None => entries.push((key.to_owned(), value.to_owned())),
+                },
+            )
             .map_err(|_| StorageError::WriteFailed("busy".to_owned()))
     }
 
