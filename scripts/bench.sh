@@ -20,9 +20,7 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   rm -rf "$dist"
   trunk build --release --offline --locked --dist "$dist" 2>&1 | grep -v '^\s*$' | tail -n 3
   for wasm in "$dist"/*.wasm; do
-    e2e/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-      --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-      "$wasm" -o "$wasm.opt"
+    scripts/wasm-opt.sh "$wasm" "$wasm.opt"
     mv "$wasm.opt" "$wasm"
   done
   python3 scripts/strict_csp_dist.py "$dist"

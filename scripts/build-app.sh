@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the standalone app into dist/: `trunk build --release --offline`, then
-#   - wasm-opt -Oz (binaryen 132 from e2e/node_modules; Debian's binaryen is too old), and
+#   - scripts/wasm-opt.sh (binaryen's wasm-opt -Oz; see there), and
 #   - Trunk's inline loader <script> moved into dist/boot-<hash>.js, so the page runs under a
 #     strict Content-Security-Policy (script-src 'self' 'wasm-unsafe-eval', no unsafe-inline).
 set -euo pipefail
@@ -8,12 +8,9 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 trunk build --release --offline --locked 2>&1 | grep -v '^\s*$' | tail -n 5
-wasm_opt=e2e/node_modules/.bin/wasm-opt
 for wasm in dist/*.wasm; do
   before=$(stat -c %s "$wasm")
-  "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$wasm" -o "$wasm.opt"
+  scripts/wasm-opt.sh "$wasm" "$wasm.opt"
   mv "$wasm.opt" "$wasm"
   echo "wasm-opt: $(basename "$wasm") $before -> $(stat -c %s "$wasm") bytes"
 done

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make pkg`: the npm package `blinger-inbox` into pkg/:
 #   - the widget crate's lib, release profile (opt-level z, LTO), through wasm-bindgen --target web
-#   - wasm-opt -Oz (binaryen 132 from e2e/node_modules)
+#   - scripts/wasm-opt.sh (binaryen's wasm-opt -Oz; see there)
 #   - the hand-written entry (index.js registers <blinger-inbox> and initialises the wasm itself),
 #     its types, package.json and README from www/pkg/
 # Prints the raw and gzip sizes. PKG_OUT=dir builds elsewhere (the npm round-trip test uses pkg/).
@@ -15,9 +15,7 @@ cargo build -p blinger-inbox --lib --release --target wasm32-unknown-unknown --l
 rm -rf "$out" && mkdir -p "$out"
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name blinger_inbox \
   "$target_dir/wasm32-unknown-unknown/release/blinger_inbox.wasm"
-e2e/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "$out/blinger_inbox_bg.wasm" -o "$out/blinger_inbox_bg.wasm"
+scripts/wasm-opt.sh "$out/blinger_inbox_bg.wasm" "$out/blinger_inbox_bg.wasm"
 version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
 cp www/pkg/index.js www/pkg/index.d.ts www/pkg/README.md "$out/"
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" www/pkg/package.json >"$out/package.json"

@@ -729,7 +729,8 @@ pub fn parse_envelope(resp: &HttpResponse) -> Result<Value, ApiError> {
                 format!("not JSON ({e})")
             },
         }),
-        Ok(Value::Object(mut map)) => match map.remove("data") {
+        // Taken out in place (`remove` would add the ordered map's removal code to the wasm).
+        Ok(Value::Object(mut map)) => match map.get_mut("data").map(Value::take) {
             Some(Value::Null) | None => Err(ApiError::Decode {
                 path: "data".to_owned(),
                 message: "missing".to_owned(),

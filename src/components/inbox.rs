@@ -169,7 +169,7 @@ pub fn Inbox(props: &InboxProps) -> Html {
     {
         let lists: Option<Vec<_>> = crate::state::ListKind::ALL
             .iter()
-            .map(|k| inbox.list(*k).and_then(|l| l.items.clone()).map(SameList))
+            .map(|k| inbox.list(*k).items.clone().map(SameList))
             .collect();
         let onlists = props.onlists.clone();
         use_effect_with((lists, inbox.me), move |(lists, me)| {

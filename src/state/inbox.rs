@@ -10,6 +10,7 @@ use std::rc::Rc;
 use yew::Reducible;
 
 use crate::api::{ApiError, Conversation, ConversationId, Listed, Status, UserId};
+use crate::sync::diff::positions;
 
 /// The three lists the API has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -37,6 +38,59 @@ impl ListKind {
             ListKind::Unread => crate::api::ListName::Unread,
             ListKind::NotAnswered => crate::api::ListName::NotAnswered,
         }
+    }
+}
+
+/// One value per list. Three fixed keys need no map: a hash map per value type cost its own
+/// copy of the hashing and probing code in the wasm.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PerList<T> {
+    unassigned: T,
+    unread: T,
+    not_answered: T,
+}
+
+impl<T> PerList<T> {
+    /// The value of each list from `f`.
+    pub fn from_fn(mut f: impl FnMut(ListKind) -> T) -> Self {
+        PerList {
+            unassigned: f(ListKind::Unassigned),
+            unread: f(ListKind::Unread),
+            not_answered: f(ListKind::NotAnswered),
+        }
+    }
+
+    /// The value of `kind`.
+    pub fn get(&self, kind: ListKind) -> &T {
+        match kind {
+            ListKind::Unassigned => &self.unassigned,
+            ListKind::Unread => &self.unread,
+            ListKind::NotAnswered => &self.not_answered,
+        }
+    }
+
+    /// The value of `kind`, to change.
+    pub fn get_mut(&mut self, kind: ListKind) -> &mut T {
+        match kind {
+            ListKind::Unassigned => &mut self.unassigned,
+            ListKind::Unread => &mut self.unread,
+            ListKind::NotAnswered => &mut self.not_answered,
+        }
+    }
+
+    /// The three values, in [`ListKind::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        [&self.unassigned, &self.unread, &self.not_answered].into_iter()
+    }
+
+    /// The three values, to change.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        [
+            &mut self.unassigned,
+            &mut self.unread,
+            &mut self.not_answered,
+        ]
+        .into_iter()
     }
 }
 
@@ -113,7 +167,7 @@ pub struct ListState {
 /// The inbox state of one widget.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InboxState {
-    lists: HashMap<ListKind, ListState>,
+    lists: PerList<ListState>,
     /// The view shown.
     pub view: View,
     /// The row order.
@@ -173,29 +227,25 @@ impl InboxState {
     }
 
     /// One API list.
-    pub fn list(&self, kind: ListKind) -> Option<&ListState> {
-        self.lists.get(&kind)
+    pub fn list(&self, kind: ListKind) -> &ListState {
+        self.lists.get(kind)
     }
 
     /// `true` until every list has answered (or failed) once.
     pub fn is_loading(&self) -> bool {
-        ListKind::ALL.iter().any(|k| {
-            self.lists
-                .get(k)
-                .is_none_or(|l| l.items.is_none() && l.error.is_none())
-        })
+        self.lists
+            .iter()
+            .any(|l| l.items.is_none() && l.error.is_none())
     }
 
     /// The first error among the lists, if any.
     pub fn error(&self) -> Option<&ApiError> {
-        ListKind::ALL
-            .iter()
-            .find_map(|k| self.lists.get(k).and_then(|l| l.error.as_ref()))
+        self.lists.iter().find_map(|l| l.error.as_ref())
     }
 
     /// Elements skipped across the lists (unreadable server data).
     pub fn skipped(&self) -> usize {
-        self.lists.values().map(|l| l.skipped).sum()
+        self.lists.iter().map(|l| l.skipped).sum()
     }
 
     /// How many conversations a view holds now (live, not frozen).
@@ -241,19 +291,13 @@ impl InboxState {
         let Some(pending) = &self.pending else {
             return 0;
         };
-        let old: HashMap<ConversationId, usize> = self
-            .shown
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id, i))
-            .collect();
-        let new_ids: std::collections::HashSet<ConversationId> =
-            pending.iter().map(|c| c.id).collect();
+        let old = positions(&self.shown);
+        let new = positions(pending);
         let appeared = pending.iter().filter(|c| !old.contains_key(&c.id)).count();
         let gone = self
             .shown
             .iter()
-            .filter(|c| !new_ids.contains(&c.id))
+            .filter(|c| !new.contains_key(&c.id))
             .count();
         // Rows kept: the fewest moves is those outside the longest run already in order.
         let positions: Vec<usize> = pending
@@ -264,7 +308,7 @@ impl InboxState {
     }
 
     fn items(&self, kind: ListKind) -> Option<&Rc<Vec<Conversation>>> {
-        self.lists.get(&kind).and_then(|l| l.items.as_ref())
+        self.lists.get(kind).items.as_ref()
     }
 
     fn all_items(&self) -> impl Iterator<Item = &Conversation> {
@@ -312,12 +356,17 @@ impl InboxState {
             return;
         }
         // Keep the order on screen, but let each row show its freshest content (badges, preview).
-        let fresh: HashMap<ConversationId, &Conversation> =
-            rows.iter().map(|c| (c.id, c)).collect();
+        let fresh = positions(&rows);
         let updated: Vec<Conversation> = self
             .shown
             .iter()
-            .map(|c| fresh.get(&c.id).map_or_else(|| c.clone(), |f| (*f).clone()))
+            .map(|c| {
+                fresh
+                    .get(&c.id)
+                    .and_then(|&i| rows.get(i))
+                    .unwrap_or(c)
+                    .clone()
+            })
             .collect();
         if *self.shown != updated {
             self.shown = Rc::new(updated);
@@ -374,12 +423,15 @@ fn merged_refs<'a>(items: impl Iterator<Item = &'a Conversation>) -> Vec<&'a Con
 /// Sorts rows. Latest: newest activity first. Waiting longest: clients waiting for an answer
 /// first, the oldest unanswered message first; then everyone else by latest activity.
 pub fn sort_rows(rows: &mut [Conversation], order: SortOrder) {
+    // One `sort_by` for both orders: each call site is its own copy of the sort in the wasm.
+    rows.sort_by(|a, b| compare_rows(order, a, b));
+}
+
+fn compare_rows(order: SortOrder, a: &Conversation, b: &Conversation) -> std::cmp::Ordering {
     let activity = |c: &Conversation| c.date_updated.or(c.last_message_date).unwrap_or(i64::MIN);
     match order {
-        SortOrder::Latest => {
-            rows.sort_by(|a, b| activity(b).cmp(&activity(a)).then(b.id.cmp(&a.id)));
-        }
-        SortOrder::WaitingLongest => rows.sort_by(|a, b| {
+        SortOrder::Latest => activity(b).cmp(&activity(a)).then(b.id.cmp(&a.id)),
+        SortOrder::WaitingLongest => {
             let waiting = |c: &Conversation| !c.is_operator_last_message;
             let since =
                 |c: &Conversation| c.last_message_date.or(c.date_updated).unwrap_or(i64::MAX);
@@ -393,7 +445,7 @@ pub fn sort_rows(rows: &mut [Conversation], order: SortOrder) {
                     }
                 })
                 .then(a.id.cmp(&b.id))
-        }),
+        }
     }
 }
 
@@ -404,7 +456,7 @@ impl Reducible for InboxState {
         let mut next = (*self).clone();
         match action {
             InboxAction::Loaded(kind, listed) => {
-                let entry = next.lists.entry(kind).or_default();
+                let entry = next.lists.get_mut(kind);
                 let same = entry.items.as_deref() == Some(&listed.items)
                     && entry.error.is_none()
                     && entry.skipped == listed.skipped.len();
@@ -418,7 +470,7 @@ impl Reducible for InboxState {
                 next.refresh_rows(false);
             }
             InboxAction::Failed(kind, error) => {
-                let entry = next.lists.entry(kind).or_default();
+                let entry = next.lists.get_mut(kind);
                 if entry.error.as_ref() == Some(&error) {
                     return self;
                 }
@@ -457,9 +509,7 @@ impl Reducible for InboxState {
             InboxAction::Patched(conversation) => {
                 let conversation = *conversation;
                 for kind in ListKind::ALL {
-                    let Some(entry) = next.lists.get_mut(&kind) else {
-                        continue;
-                    };
+                    let entry = next.lists.get_mut(kind);
                     let Some(items) = &entry.items else { continue };
                     let belongs = belongs_in(kind, &conversation, next.me);
                     let mut list: Vec<Conversation> = items

@@ -6,14 +6,14 @@
 //! component calls it on unmount, so nothing is left running.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
 use yew::{Callback, Reducible, UseReducerDispatcher};
 
 use super::config::ConfigHandle;
 use super::events::HostEvent;
-use super::inbox::{InboxAction, InboxState, ListKind};
+use super::inbox::{InboxAction, InboxState, ListKind, PerList};
 use super::open::{ActionKind, ActionState, OpenAction, OpenState};
 use crate::api::{
     AbortScope, ApiError, Conversation, ConversationId, Group, GroupId, ListMemo, Operator,
@@ -25,11 +25,34 @@ use crate::sync::scheduler::{PollConfig, PollScheduler, PollState, Verdict};
 use crate::sync::storage::{Persisted, keys, namespace};
 
 /// What is polled.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Resource {
     List(ListKind),
     Open,
     Directory,
+}
+
+/// One poll scheduler per [`Resource`].
+struct Schedulers {
+    lists: PerList<PollScheduler>,
+    open: PollScheduler,
+    directory: PollScheduler,
+}
+
+impl Schedulers {
+    fn get_mut(&mut self, r: Resource) -> &mut PollScheduler {
+        match r {
+            Resource::List(kind) => self.lists.get_mut(kind),
+            Resource::Open => &mut self.open,
+            Resource::Directory => &mut self.directory,
+        }
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut PollScheduler> {
+        self.lists
+            .iter_mut()
+            .chain([&mut self.open, &mut self.directory])
+    }
 }
 
 /// The outbox and drafts as components see them.
@@ -178,16 +201,19 @@ pub struct Session {
     pub config: ConfigHandle,
     client: WebClient,
     scope: RefCell<Option<AbortScope>>,
-    schedulers: RefCell<HashMap<Resource, PollScheduler>>,
-    list_success: RefCell<HashMap<ListKind, u64>>,
-    list_answered: RefCell<HashSet<ListKind>>,
+    schedulers: RefCell<Schedulers>,
+    /// When each list last answered successfully.
+    list_success: RefCell<PerList<Option<u64>>>,
+    /// Whether each list has answered (or failed) at least once.
+    list_answered: RefCell<PerList<bool>>,
     /// One per list: what it last answered, so an identical answer is not decoded again and a
     /// changed one decodes only its changed conversations.
-    memos: HashMap<ListKind, ListMemo>,
+    memos: PerList<ListMemo>,
     known: RefCell<HashMap<ConversationId, Conversation>>,
     open_id: Cell<Option<ConversationId>>,
     outbox: RefCell<Outbox>,
-    reconciling: RefCell<HashSet<LocalId>>,
+    /// Messages whose conversation is being fetched to reconcile them (a handful at most).
+    reconciling: RefCell<Vec<LocalId>>,
     drafts: RefCell<Drafts>,
     storage: Persisted,
     visible: Cell<bool>,
@@ -245,41 +271,34 @@ impl Session {
             ..PollConfig::default()
         };
         let seed = (js_sys::Math::random() * 1e15) as u64;
-        let mut schedulers = HashMap::new();
-        for (i, kind) in ListKind::ALL.into_iter().enumerate() {
-            schedulers.insert(
-                Resource::List(kind),
-                PollScheduler::new(poll, seed.wrapping_add(i as u64)),
-            );
-        }
-        schedulers.insert(
-            Resource::Open,
-            PollScheduler::new(poll, seed.wrapping_add(7)),
-        );
+        let mut list_seed = seed;
+        let lists = PerList::from_fn(|_| {
+            let scheduler = PollScheduler::new(poll, list_seed);
+            list_seed = list_seed.wrapping_add(1);
+            scheduler
+        });
         let directory = PollConfig {
             visible_interval_ms: 300_000,
             hidden_interval_ms: 900_000,
             ..poll
         };
-        schedulers.insert(
-            Resource::Directory,
-            PollScheduler::new(directory, seed.wrapping_add(9)),
-        );
+        let schedulers = Schedulers {
+            lists,
+            open: PollScheduler::new(poll, seed.wrapping_add(7)),
+            directory: PollScheduler::new(directory, seed.wrapping_add(9)),
+        };
         let session = Rc::new(Session {
             config,
             client,
             scope: RefCell::new(Some(scope)),
             schedulers: RefCell::new(schedulers),
-            list_success: RefCell::new(HashMap::new()),
-            list_answered: RefCell::new(HashSet::new()),
-            memos: ListKind::ALL
-                .into_iter()
-                .map(|k| (k, ListMemo::new()))
-                .collect(),
+            list_success: RefCell::new(PerList::default()),
+            list_answered: RefCell::new(PerList::default()),
+            memos: PerList::from_fn(|_| ListMemo::new()),
             known: RefCell::new(HashMap::new()),
             open_id: Cell::new(None),
             outbox: RefCell::new(outbox),
-            reconciling: RefCell::new(HashSet::new()),
+            reconciling: RefCell::new(Vec::new()),
             drafts: RefCell::new(drafts),
             storage,
             visible: Cell::new(true),
@@ -316,8 +335,8 @@ impl Session {
         self.events.emit(event);
     }
 
-    fn with_scheduler<R>(&self, r: Resource, f: impl FnOnce(&mut PollScheduler) -> R) -> Option<R> {
-        self.schedulers.borrow_mut().get_mut(&r).map(f)
+    fn with_scheduler<R>(&self, r: Resource, f: impl FnOnce(&mut PollScheduler) -> R) -> R {
+        f(self.schedulers.borrow_mut().get_mut(r))
     }
 
     /// Everything due now: polls, sends, reconciles, draft saves. Called every 250 ms.
@@ -329,7 +348,7 @@ impl Session {
         let visible = page_visible();
         if visible != self.visible.get() {
             self.visible.set(visible);
-            for s in self.schedulers.borrow_mut().values_mut() {
+            for s in self.schedulers.borrow_mut().iter_mut() {
                 s.set_visible(visible, now);
             }
         }
@@ -338,17 +357,16 @@ impl Session {
             self.set_online(online);
         }
         for kind in ListKind::ALL {
-            if let Some(Some(ticket)) = self.with_scheduler(Resource::List(kind), |s| s.begin(now))
-            {
+            if let Some(ticket) = self.with_scheduler(Resource::List(kind), |s| s.begin(now)) {
                 self.spawn_list(kind, ticket);
             }
         }
         if let Some(id) = self.open_id.get() {
-            if let Some(Some(ticket)) = self.with_scheduler(Resource::Open, |s| s.begin(now)) {
+            if let Some(ticket) = self.with_scheduler(Resource::Open, |s| s.begin(now)) {
                 self.spawn_open(id, ticket);
             }
         }
-        if let Some(Some(ticket)) = self.with_scheduler(Resource::Directory, |s| s.begin(now)) {
+        if let Some(ticket) = self.with_scheduler(Resource::Directory, |s| s.begin(now)) {
             self.spawn_directory(ticket);
         }
         self.drive_outbox();
@@ -361,7 +379,7 @@ impl Session {
         self.dispatch.sync.dispatch(SyncAction::Offline(!online));
         if online {
             let now = now_ms();
-            for s in self.schedulers.borrow_mut().values_mut() {
+            for s in self.schedulers.borrow_mut().iter_mut() {
                 s.online(now);
             }
         }
@@ -370,7 +388,7 @@ impl Session {
     /// Polls everything now (manual refresh, `refresh()` of the JS API, after an action).
     pub fn refresh(&self) {
         let now = now_ms();
-        for s in self.schedulers.borrow_mut().values_mut() {
+        for s in self.schedulers.borrow_mut().iter_mut() {
             s.poke(now);
         }
     }
@@ -385,21 +403,14 @@ impl Session {
         // The host may switch tokens without a 401 first: ask the token source again.
         self.client.forget_token();
         let now = now_ms();
-        for s in self.schedulers.borrow_mut().values_mut() {
+        for s in self.schedulers.borrow_mut().iter_mut() {
             s.token_changed(now);
         }
     }
 
     fn publish_lists(&self) {
         let schedulers = self.schedulers.borrow();
-        let states: Vec<PollState> = ListKind::ALL
-            .iter()
-            .filter_map(|k| {
-                schedulers
-                    .get(&Resource::List(*k))
-                    .map(PollScheduler::state)
-            })
-            .collect();
+        let states: Vec<PollState> = schedulers.lists.iter().map(PollScheduler::state).collect();
         let rank = |s: &PollState| match s {
             PollState::Stopped { .. } => 3,
             PollState::Backoff { .. } => 2,
@@ -414,11 +425,10 @@ impl Session {
         };
         let worst = states.iter().max_by_key(|s| (rank(s), oldest(s))).cloned();
         let success = self.list_success.borrow();
-        let updated_at = if success.len() == ListKind::ALL.len() {
-            success.values().min().copied()
-        } else {
-            None
-        };
+        // Only once every list has answered.
+        let updated_at = success
+            .iter()
+            .try_fold(u64::MAX, |oldest, at| at.map(|at| oldest.min(at)));
         self.dispatch
             .sync
             .dispatch(SyncAction::Lists(worst, updated_at));
@@ -434,29 +444,27 @@ impl Session {
     fn spawn_list(self: &Rc<Self>, kind: ListKind, ticket: crate::sync::scheduler::RequestTicket) {
         let this = Rc::clone(self);
         wasm_bindgen_futures::spawn_local(async move {
-            let memo = this.memos.get(&kind).cloned().unwrap_or_default();
+            let memo = this.memos.get(kind).clone();
             let result = this.client.poll_list(kind.api(), &memo).await;
             if this.stopped.get() {
                 return;
             }
             let now = now_ms();
-            let verdict = this
-                .with_scheduler(Resource::List(kind), |s| {
-                    s.finish(ticket, result.as_ref().map(|_| ()), now)
-                })
-                .unwrap_or(Verdict::Stale);
+            let verdict = this.with_scheduler(Resource::List(kind), |s| {
+                s.finish(ticket, result.as_ref().map(|_| ()), now)
+            });
             if verdict == Verdict::Stale {
                 return;
             }
-            this.list_answered.borrow_mut().insert(kind);
+            *this.list_answered.borrow_mut().get_mut(kind) = true;
             match result {
                 // The same bytes as the last answer, which the inbox already shows: only the
                 // freshness moves (no decoding, no state change, no render of the rows).
                 Ok(Polled::Same) => {
-                    this.list_success.borrow_mut().insert(kind, now);
+                    *this.list_success.borrow_mut().get_mut(kind) = Some(now);
                 }
                 Ok(Polled::New(listed)) => {
-                    this.list_success.borrow_mut().insert(kind, now);
+                    *this.list_success.borrow_mut().get_mut(kind) = Some(now);
                     let learnt = {
                         let mut known = this.known.borrow_mut();
                         let before = known.len();
@@ -510,7 +518,7 @@ impl Session {
     /// `api::assumptions`), so the next answer of each list is decoded and believed even if its
     /// bytes did not change.
     fn patch(&self, c: &Conversation) {
-        for memo in self.memos.values() {
+        for memo in self.memos.iter() {
             memo.disarm();
         }
         self.dispatch
@@ -570,8 +578,7 @@ impl Session {
                 self.dispatch.open.dispatch(OpenAction::Open(id, known));
                 let now = now_ms();
                 // A new resource: the previous conversation's answer in flight becomes stale.
-                if let Some(Some(ticket)) = self.with_scheduler(Resource::Open, |s| s.restart(now))
-                {
+                if let Some(ticket) = self.with_scheduler(Resource::Open, |s| s.restart(now)) {
                     self.spawn_open(id, ticket);
                 }
                 self.emit(HostEvent::ConversationSelected(id));
@@ -597,11 +604,9 @@ impl Session {
                 return;
             }
             let now = now_ms();
-            let verdict = this
-                .with_scheduler(Resource::Open, |s| {
-                    s.finish(ticket, got.as_ref().map(|_| ()), now)
-                })
-                .unwrap_or(Verdict::Stale);
+            let verdict = this.with_scheduler(Resource::Open, |s| {
+                s.finish(ticket, got.as_ref().map(|_| ()), now)
+            });
             if verdict == Verdict::Stale {
                 return;
             }
@@ -865,13 +870,14 @@ impl Session {
     fn reconcile_pending(self: &Rc<Self>) {
         let wanted = self.outbox.borrow().needs_reconcile();
         for (local, conversation) in wanted {
-            if !self.reconciling.borrow_mut().insert(local) {
+            if self.reconciling.borrow().contains(&local) {
                 continue;
             }
+            self.reconciling.borrow_mut().push(local);
             let this = Rc::clone(self);
             wasm_bindgen_futures::spawn_local(async move {
                 let got = this.client.get(conversation).await;
-                this.reconciling.borrow_mut().remove(&local);
+                this.reconciling.borrow_mut().retain(|l| *l != local);
                 if this.stopped.get() {
                     return;
                 }
@@ -940,13 +946,13 @@ impl Session {
 
     fn publish_drafted(&self) {
         let drafts = self.drafts.borrow();
-        let ids: BTreeSet<ConversationId> = self
-            .known
-            .borrow()
-            .keys()
-            .copied()
-            .filter(|id| drafts.has_draft(*id))
-            .collect();
+        // Inserted one by one: collecting into a set sorts first, another copy of the sort.
+        let mut ids = BTreeSet::new();
+        for id in self.known.borrow().keys() {
+            if drafts.has_draft(*id) {
+                ids.insert(*id);
+            }
+        }
         self.dispatch.sends.dispatch(SendsAction::Drafted(ids));
     }
 
@@ -968,7 +974,7 @@ impl Session {
     /// The total unread count changed: tell the host (once per change, and only once every
     /// list has answered, so a host's badge does not flicker through partial sums at start).
     pub fn report_unread(&self, total: u64) {
-        if self.list_answered.borrow().len() < ListKind::ALL.len() {
+        if !self.list_answered.borrow().iter().all(|answered| *answered) {
             return;
         }
         if self.last_unread.get() != Some(total) {

@@ -3,7 +3,7 @@
 //! The changes feed the UI ("N updates"), notifications and host events. Robust to reordering
 //! and to duplicate ids (the newest `date_updated` wins).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::api::{Conversation, ConversationId, Status, UserId};
 
@@ -71,6 +71,13 @@ pub fn dedupe(list: &[Conversation]) -> Vec<Conversation> {
     out
 }
 
+/// Where each id is in `list` (the last position of a duplicate id). Every lookup by id uses this
+/// one map type: each key and value type of a hash map is another copy of its code in the wasm.
+#[must_use]
+pub fn positions(list: &[Conversation]) -> HashMap<ConversationId, usize> {
+    list.iter().enumerate().map(|(i, c)| (c.id, i)).collect()
+}
+
 /// `true` when the two snapshots hold the same conversations with the same content in the same
 /// order (after deduplication): a poll that changes nothing should change no state.
 #[must_use]
@@ -101,15 +108,15 @@ fn is_client_message_newer(old: &Conversation, new: &Conversation) -> bool {
 pub fn diff(old: &[Conversation], new: &[Conversation], me: Option<UserId>) -> Vec<Change> {
     let old = dedupe(old);
     let new = dedupe(new);
-    let old_by_id: HashMap<ConversationId, &Conversation> = old.iter().map(|c| (c.id, c)).collect();
-    let new_ids: HashSet<ConversationId> = new.iter().map(|c| c.id).collect();
+    let old_at = positions(&old);
+    let new_at = positions(&new);
     let mut changes = Vec::new();
     for n in &new {
-        let Some(o) = old_by_id.get(&n.id) else {
+        let Some(o) = old_at.get(&n.id).and_then(|&i| old.get(i)) else {
             changes.push(Change::Appeared(n.id));
             continue;
         };
-        if o == &n {
+        if o == n {
             continue;
         }
         if is_client_message_newer(o, n) {
@@ -138,7 +145,7 @@ pub fn diff(old: &[Conversation], new: &[Conversation], me: Option<UserId>) -> V
         }
     }
     for o in &old {
-        if !new_ids.contains(&o.id) {
+        if !new_at.contains_key(&o.id) {
             changes.push(Change::Disappeared(o.id));
         }
     }

@@ -4,8 +4,6 @@
 //! to storage (after `debounce_ms` of quiet, or at most every `max_wait_ms` while typing);
 //! [`Drafts::to_json`] / [`Drafts::from_json`] are what gets stored. An empty draft is deleted.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::outbox::SendKind;
@@ -41,10 +39,15 @@ fn read_entries(json: &str) -> Option<Vec<Entry>> {
         .collect()
 }
 
+/// A draft's key.
+type DraftKey = (ConversationId, SendKind);
+
 /// All drafts of one widget.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Drafts {
-    map: BTreeMap<(ConversationId, SendKind), String>,
+    /// Sorted by key, one entry per key: a few drafts, so a sorted list rather than an ordered
+    /// map (whose insertion and removal code for this key type the wasm would carry).
+    entries: Vec<(DraftKey, String)>,
     first_dirty_at: Option<u64>,
     last_edit_at: Option<u64>,
     debounce_ms: u64,
@@ -62,7 +65,7 @@ impl Drafts {
     #[must_use]
     pub fn new(debounce_ms: u64, max_wait_ms: u64) -> Self {
         Self {
-            map: BTreeMap::new(),
+            entries: Vec::new(),
             first_dirty_at: None,
             last_edit_at: None,
             debounce_ms,
@@ -70,30 +73,46 @@ impl Drafts {
         }
     }
 
+    /// Where `key` is in [`Self::entries`] (`Ok`), or where it would go (`Err`).
+    fn find(&self, key: DraftKey) -> Result<usize, usize> {
+        self.entries.binary_search_by(|(k, _)| k.cmp(&key))
+    }
+
     /// The draft text (empty when none).
     #[must_use]
     pub fn get(&self, conversation: ConversationId, mode: SendKind) -> &str {
-        self.map
-            .get(&(conversation, mode))
-            .map_or("", String::as_str)
+        self.find((conversation, mode))
+            .ok()
+            .and_then(|i| self.entries.get(i))
+            .map_or("", |(_, text)| text.as_str())
     }
 
     /// `true` when the conversation has a draft in any mode (the row's draft marker).
     #[must_use]
     pub fn has_draft(&self, conversation: ConversationId) -> bool {
-        self.map.keys().any(|(c, _)| *c == conversation)
+        self.entries.iter().any(|((c, _), _)| *c == conversation)
     }
 
     /// Records an edit. A blank text deletes the draft.
     pub fn set(&mut self, conversation: ConversationId, mode: SendKind, text: &str, now: u64) {
         let key = (conversation, mode);
-        let changed = if text.trim().is_empty() {
-            self.map.remove(&key).is_some()
-        } else if self.map.get(&key).map(String::as_str) == Some(text) {
-            false
-        } else {
-            self.map.insert(key, text.to_owned());
-            true
+        let changed = match self.find(key) {
+            Ok(i) if text.trim().is_empty() => {
+                self.entries.remove(i);
+                true
+            }
+            Err(_) if text.trim().is_empty() => false,
+            Ok(i) => match self.entries.get_mut(i) {
+                Some((_, old)) if old.as_str() != text => {
+                    text.clone_into(old);
+                    true
+                }
+                _ => false,
+            },
+            Err(i) => {
+                self.entries.insert(i, (key, text.to_owned()));
+                true
+            }
         };
         if changed {
             self.first_dirty_at.get_or_insert(now);
@@ -145,7 +164,7 @@ impl Drafts {
     #[must_use]
     pub fn to_json(&self) -> String {
         let entries: Vec<Entry> = self
-            .map
+            .entries
             .iter()
             .map(|((conversation, mode), text)| Entry {
                 conversation: *conversation,
@@ -164,7 +183,15 @@ impl Drafts {
         if let Some(entries) = read_entries(json) {
             for e in entries {
                 if !e.text.trim().is_empty() {
-                    drafts.map.insert((e.conversation, e.mode), e.text);
+                    let key = (e.conversation, e.mode);
+                    match drafts.find(key) {
+                        Ok(i) => {
+                            if let Some((_, text)) = drafts.entries.get_mut(i) {
+                                *text = e.text;
+                            }
+                        }
+                        Err(i) => drafts.entries.insert(i, (key, e.text)),
+                    }
                 }
             }
         }
@@ -174,12 +201,12 @@ impl Drafts {
     /// Number of drafts.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.entries.len()
     }
 
     /// `true` when there are none.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.entries.is_empty()
     }
 }

@@ -5,7 +5,6 @@
 //! passes it here.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 
 use thiserror::Error;
 
@@ -41,10 +40,11 @@ pub trait KvStorage {
     fn remove(&self, key: &str) -> Result<(), StorageError>;
 }
 
-/// In-memory storage (one tab, gone on reload).
+/// In-memory storage (one tab, gone on reload). A handful of keys: a list, not a hash map (whose
+/// code per key and value type the wasm would carry).
 #[derive(Debug, Default)]
 pub struct MemoryStorage {
-    map: RefCell<HashMap<String, String>>,
+    entries: RefCell<Vec<(String, String)>>,
 }
 
 impl MemoryStorage {
@@ -57,27 +57,33 @@ impl MemoryStorage {
 
 impl KvStorage for MemoryStorage {
     fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
-        self.map
+        self.entries
             .try_borrow()
-            .map(|m| m.get(key).cloned())
+            .map(|entries| {
+                entries
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, v)| v.clone())
+            })
             .map_err(|_| StorageError::Unavailable("busy".to_owned()))
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
-        self.map
+        self.entries
             .try_borrow_mut()
-            .map(|mut m| {
-                m.insert(key.to_owned(), value.to_owned());
-            })
+            .map(
+                |mut entries| match entries.iter_mut().find(|(k, _)| k == key) {
+                    Some((_, v)) => value.clone_into(v),
+                    None => entries.push((key.to_owned(), value.to_owned())),
+                },
+            )
             .map_err(|_| StorageError::WriteFailed("busy".to_owned()))
     }
 
     fn remove(&self, key: &str) -> Result<(), StorageError> {
-        self.map
+        self.entries
             .try_borrow_mut()
-            .map(|mut m| {
-                m.remove(key);
-            })
+            .map(|mut entries| entries.retain(|(k, _)| k != key))
             .map_err(|_| StorageError::WriteFailed("busy".to_owned()))
     }
 }

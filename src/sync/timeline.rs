@@ -244,8 +244,8 @@ pub fn merge(
         ));
     }
 
-    // Each history message absorbs at most one local send.
-    let mut absorbed: HashSet<u64> = HashSet::new();
+    // Each history message absorbs at most one local send (a few: a list, not another set type).
+    let mut absorbed: Vec<u64> = Vec::new();
     for item in outbox.iter().filter(|i| i.conversation == conversation) {
         let id = format!("l{}", item.local_id.0);
         if !seen_ids.insert(id.clone()) {
@@ -256,7 +256,7 @@ pub fn merge(
                 .iter()
                 .find(|h| !absorbed.contains(&h.id) && history_matches_local(h, item))
             {
-                absorbed.insert(h.id);
+                absorbed.push(h.id);
                 continue;
             }
         }
