@@ -8,6 +8,9 @@
 #   BENCH_PORT=8771               first of the two sandbox ports (the second is +1)
 #   BENCH_RUNS=10 BENCH_WARMUP=2  counted and warm-up runs per scenario and side
 #   BENCH_ONLY=first,open         only these scenarios (first unchanged changed open typing memory nav)
+# `scripts/bench.sh --profile` runs bench/profile.mjs instead (Chrome tracing of scenario 1: where
+# the time goes, per side; BENCH_PROFILE_* options in that file):
+#   BENCH_KEEP_NAMES=1            build with the wasm functions' names (no strip, no wasm-opt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -18,11 +21,16 @@ target_dir="${CARGO_TARGET_DIR:-target}"
 
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   rm -rf "$dist"
-  trunk build --release --offline --locked --dist "$dist" 2>&1 | grep -v '^\s*$' | tail -n 3
-  for wasm in "$dist"/*.wasm; do
-    scripts/wasm-opt.sh "$wasm" "$wasm.opt"
-    mv "$wasm.opt" "$wasm"
-  done
+  if [ "${BENCH_KEEP_NAMES:-0}" = 1 ]; then
+    CARGO_PROFILE_RELEASE_STRIP=false trunk build --release --offline --locked --dist "$dist" 2>&1 |
+      grep -v '^\s*$' | tail -n 3
+  else
+    trunk build --release --offline --locked --dist "$dist" 2>&1 | grep -v '^\s*$' | tail -n 3
+    for wasm in "$dist"/*.wasm; do
+      scripts/wasm-opt.sh "$wasm" "$wasm.opt"
+      mv "$wasm.opt" "$wasm"
+    done
+  fi
   python3 scripts/strict_csp_dist.py "$dist"
 fi
 cp www/app-config.sandbox.json "$dist/app-config.json"
@@ -50,5 +58,7 @@ start "$port" empty
 start "$((port + 1))" demo
 node bench/seed.mjs "http://127.0.0.1:$port" "$token"
 
+runner=bench/run.mjs
+[ "${1:-}" = --profile ] && runner=bench/profile.mjs
 BENCH_BULK_URL="http://127.0.0.1:$port" BENCH_DEMO_URL="http://127.0.0.1:$((port + 1))" \
-  BENCH_TOKEN="$token" BENCH_DIST="$dist" node bench/run.mjs
+  BENCH_TOKEN="$token" BENCH_DIST="$dist" node "$runner"

@@ -476,6 +476,10 @@ fn waiting_text(input: &RowInput<'_>) -> Option<JsValue> {
 
 /// The first 140 characters of the last message.
 fn preview_text(text: &str) -> &str {
+    if text.len() <= 140 {
+        // No more characters than bytes: nothing to cut (and nothing to walk through).
+        return text;
+    }
     match text.char_indices().nth(140) {
         Some((end, _)) => text.get(..end).unwrap_or(text),
         None => text,
