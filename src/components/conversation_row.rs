@@ -41,7 +41,8 @@ pub struct RowInput<'a> {
     pub tab_stop: bool,
     /// The operator has an unsent draft in it.
     pub has_draft: bool,
-    /// The assignee as shown: "Assigned to me", an e-mail, or unknown.
+    /// The assignee as shown: "Me" (`Key::AssignedToMe`), an e-mail, or absent (nobody, or
+    /// not in the directory yet).
     pub assignee: Option<&'a AttrValue>,
     /// The group's title, when known.
     pub group: Option<&'a AttrValue>,
