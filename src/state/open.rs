@@ -5,7 +5,9 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::api::{ApiError, Conversation, ConversationId, HistoryMessage, Listed, Status, UserId};
+use crate::api::{
+    ApiError, Conversation, ConversationId, HistoryMessage, Listed, MessageKind, Status, UserId,
+};
 use crate::sync::timeline::ObservedMessage;
 
 /// A header action.
@@ -74,6 +76,10 @@ pub struct OpenState {
     pub conversation: Option<Conversation>,
     /// The copy the operator has acknowledged (opened, or confirmed after a change).
     pub acknowledged: Option<Conversation>,
+    /// The newest client message of the history the operator has seen (when it first showed,
+    /// or acknowledged since): the history is polled apart from the conversation, so it can
+    /// show the client writing again before `get` does.
+    pub acknowledged_history: Option<i64>,
     /// Its history, when a history URL is configured and it answered.
     pub history: Option<Rc<Vec<HistoryMessage>>>,
     /// The last history error.
@@ -116,8 +122,17 @@ impl OpenState {
             return Vec::new();
         };
         let mut out = Vec::new();
-        let newer = now.last_message_date.unwrap_or(0) > seen.last_message_date.unwrap_or(0);
-        if newer && !now.is_operator_last_message && !now.is_inner_message {
+        // Seen: the acknowledged copy's last message, or a later client message the history
+        // showed and the operator acknowledged.
+        let seen_at = seen
+            .last_message_date
+            .unwrap_or(0)
+            .max(self.acknowledged_history.unwrap_or(0));
+        let newer = now.last_message_date.unwrap_or(0) > seen_at;
+        let in_history = self
+            .newest_client_message()
+            .is_some_and(|at| at > self.acknowledged_history.unwrap_or(i64::MAX));
+        if (newer && !now.is_operator_last_message && !now.is_inner_message) || in_history {
             out.push(Drift::NewClientMessage);
         }
         if now.operator_user_id != seen.operator_user_id
@@ -130,6 +145,18 @@ impl OpenState {
             out.push(Drift::Closed);
         }
         out
+    }
+}
+
+impl OpenState {
+    /// When the client last wrote, according to the history shown.
+    fn newest_client_message(&self) -> Option<i64> {
+        self.history
+            .as_deref()?
+            .iter()
+            .filter(|m| m.kind == MessageKind::Client)
+            .map(|m| m.date_created)
+            .max()
     }
 }
 
@@ -190,6 +217,10 @@ impl Reducible for OpenState {
                 }
                 next.history = Some(Rc::new(listed.items));
                 next.history_error = None;
+                if next.acknowledged_history.is_none() {
+                    // What the timeline shows when it first appears has been seen.
+                    next.acknowledged_history = Some(next.newest_client_message().unwrap_or(0));
+                }
                 // History now covers what polling observed.
                 next.observed = Rc::new(Vec::new());
             }
@@ -200,10 +231,15 @@ impl Reducible for OpenState {
                 next.history_error = Some(e);
             }
             OpenAction::Acknowledge => {
-                if next.acknowledged == next.conversation {
+                let history = next
+                    .history
+                    .is_some()
+                    .then(|| next.newest_client_message().unwrap_or(0));
+                if next.acknowledged == next.conversation && next.acknowledged_history == history {
                     return self;
                 }
                 next.acknowledged = next.conversation.clone();
+                next.acknowledged_history = history.or(next.acknowledged_history);
             }
             OpenAction::OwnSend(c) => {
                 if self.id != Some(c.id) {
@@ -215,6 +251,9 @@ impl Reducible for OpenState {
                 next.conversation = Some(c.clone());
                 if !drift_before.contains(&Drift::NewClientMessage) {
                     next.acknowledged = Some(c);
+                    if next.history.is_some() {
+                        next.acknowledged_history = Some(next.newest_client_message().unwrap_or(0));
+                    }
                 }
             }
             OpenAction::Action(state) => {
@@ -276,6 +315,50 @@ mod tests {
         let s = Rc::new(OpenState::default()).reduce(OpenAction::Open(ConversationId(8), None));
         let after = s.clone().reduce(OpenAction::Fetched(conv(20)));
         assert!(Rc::ptr_eq(&s, &after));
+    }
+
+    fn history(client_at: &[i64]) -> Listed<HistoryMessage> {
+        Listed {
+            items: client_at
+                .iter()
+                .map(|&at| HistoryMessage {
+                    id: at as u64,
+                    conversation_id: ConversationId(7),
+                    kind: MessageKind::Client,
+                    text: Some(format!("m{at}")),
+                    file_url: None,
+                    operator_id: None,
+                    from_user_name: None,
+                    date_created: at,
+                })
+                .collect(),
+            skipped: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_client_message_in_the_history_is_drift_before_get_shows_it() {
+        let s = Rc::new(OpenState::default())
+            .reduce(OpenAction::Open(ConversationId(7), Some(conv(10))));
+        // What the timeline shows when it first appears is seen, even if newer than the list's copy.
+        let s = s.reduce(OpenAction::History(ConversationId(7), history(&[5, 12])));
+        assert!(s.drift(None).is_empty());
+        // The client writes again: the history shows it first.
+        let s = s.reduce(OpenAction::History(
+            ConversationId(7),
+            history(&[5, 12, 30]),
+        ));
+        assert_eq!(s.drift(None), vec![Drift::NewClientMessage]);
+        // Acknowledged: no question again until the client writes once more, get or not.
+        let s = s.reduce(OpenAction::Acknowledge);
+        assert!(s.drift(None).is_empty());
+        let s = s.reduce(OpenAction::Fetched(conv(30)));
+        assert!(s.drift(None).is_empty());
+        let s = s.reduce(OpenAction::History(
+            ConversationId(7),
+            history(&[5, 12, 30, 31]),
+        ));
+        assert_eq!(s.drift(None), vec![Drift::NewClientMessage]);
     }
 
     #[test]
