@@ -184,13 +184,7 @@ fn press(root: &Element, key: &str) {
         .active_element()
         .filter(|a| root.contains(Some(a)))
         .unwrap_or_else(|| root.clone());
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key(key);
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    let event =
-        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    target.dispatch_event(&event).unwrap();
+    key_down(&target, key);
 }
 
 #[wasm_bindgen_test]

@@ -228,13 +228,7 @@ async fn rows_are_keyed_updated_in_place_and_moved() {
     // Clicks anywhere in a row, and Enter or Space on it, open it (delegated to the list).
     click(&after[2].query_selector(".bi-row__name").unwrap().unwrap());
     for key in ["Enter", " ", "x"] {
-        let init = web_sys::KeyboardEventInit::new();
-        init.set_key(key);
-        init.set_bubbles(true);
-        init.set_cancelable(true);
-        let event =
-            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-        after[4].dispatch_event(&event).unwrap();
+        let event = key_down(&after[4], key);
         assert_eq!(event.default_prevented(), key != "x", "{key:?}");
     }
     // A click on the list outside any row opens nothing, even inside an element that carries
@@ -292,48 +286,41 @@ async fn the_directory_and_drafts_change_only_their_spans() {
             })
             .collect()
     };
-    // Before the directory has arrived: no assignee, no group, no draft.
-    let mut p = props(
-        vec![fixture()],
-        Locale::En,
-        Rc::new(RefCell::new(Vec::new())),
-    );
-    p.operators = Rc::new(Vec::new());
-    p.groups = Rc::new(Vec::new());
-    p.drafted = Rc::new(Default::default());
-    let (operators, groups) = {
-        let full = props(vec![], Locale::En, Rc::new(RefCell::new(Vec::new())));
-        (full.operators, full.groups)
+    // The documented conversation with what is known so far: the operators, the groups, a
+    // draft in it, and who I am.
+    let stage = |operators: bool, groups: bool, draft: bool, me: Option<UserId>| {
+        let mut p = props(
+            vec![fixture()],
+            Locale::En,
+            Rc::new(RefCell::new(Vec::new())),
+        );
+        if !operators {
+            p.operators = Rc::new(Vec::new());
+        }
+        if !groups {
+            p.groups = Rc::new(Vec::new());
+        }
+        if !draft {
+            p.drafted = Rc::new(Default::default());
+        }
+        p.me = me;
+        p
     };
-    let mut m = mount(p);
+    // Before the directory has arrived: no assignee, no group, no draft.
+    let mut m = mount(stage(false, false, false, None));
     settle().await;
     assert_eq!(meta_texts(&m.root), ["bi-chip=LiveChat"]);
     let row = by_testid(&m.root, "inbox-row").unwrap();
     let meta = row.query_selector(".bi-row__meta").unwrap().unwrap();
 
     // The groups arrive, then a draft is written, then the operators arrive.
-    let mut p = props(
-        vec![fixture()],
-        Locale::En,
-        Rc::new(RefCell::new(Vec::new())),
-    );
-    p.operators = Rc::new(Vec::new());
-    p.groups = groups.clone();
-    p.drafted = Rc::new(Default::default());
-    m.app.update(p);
+    m.app.update(stage(false, true, false, None));
     settle().await;
     assert_eq!(
         meta_texts(&m.root),
         ["bi-chip=LiveChat", "bi-row__group=Default"]
     );
-    let mut p = props(
-        vec![fixture()],
-        Locale::En,
-        Rc::new(RefCell::new(Vec::new())),
-    );
-    p.operators = Rc::new(Vec::new());
-    p.groups = groups.clone();
-    m.app.update(p);
+    m.app.update(stage(false, true, true, None));
     settle().await;
     assert_eq!(
         meta_texts(&m.root),
@@ -343,14 +330,7 @@ async fn the_directory_and_drafts_change_only_their_spans() {
             "bi-row__draft=Draft"
         ]
     );
-    let mut p = props(
-        vec![fixture()],
-        Locale::En,
-        Rc::new(RefCell::new(Vec::new())),
-    );
-    p.operators = operators;
-    p.groups = groups;
-    m.app.update(p);
+    m.app.update(stage(true, true, true, None));
     settle().await;
     assert_eq!(
         meta_texts(&m.root),
@@ -362,15 +342,7 @@ async fn the_directory_and_drafts_change_only_their_spans() {
         ]
     );
     // It is me: the assignee says so; then the draft is sent and the group is gone.
-    let mut p = props(
-        vec![fixture()],
-        Locale::En,
-        Rc::new(RefCell::new(Vec::new())),
-    );
-    p.me = Some(UserId(1));
-    p.groups = Rc::new(Vec::new());
-    p.drafted = Rc::new(Default::default());
-    m.app.update(p);
+    m.app.update(stage(true, false, false, Some(UserId(1))));
     settle().await;
     assert_eq!(
         meta_texts(&m.root),

@@ -84,6 +84,19 @@ pub fn click(el: &Element) {
     el.dyn_ref::<HtmlElement>().unwrap().click();
 }
 
+/// Dispatches a bubbling, cancelable `keydown` of `key` at `target`; the event (to see whether a
+/// handler prevented its default).
+pub fn key_down(target: &Element, key: &str) -> web_sys::KeyboardEvent {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&event).unwrap();
+    event
+}
+
 /// The text a user sees in `el`.
 pub fn text(el: &Element) -> String {
     el.text_content().unwrap_or_default()
