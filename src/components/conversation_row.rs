@@ -174,11 +174,12 @@ impl Built {
 
     /// What the optional spans at the end of the meta part show.
     fn tail(&self) -> Tail<'_> {
-        [
-            self.assignee.as_deref(),
-            self.group.as_deref(),
-            self.has_draft.then(|| Key::DraftTag.text(self.locale)),
-        ]
+        tail(
+            self.assignee.as_ref(),
+            self.group.as_ref(),
+            self.has_draft,
+            self.locale,
+        )
     }
 }
 
@@ -187,12 +188,21 @@ impl Built {
 /// arriving, a draft), so each is added, changed or removed alone.
 type Tail<'a> = [Option<&'a str>; 3];
 
-fn tail_of<'a>(input: &RowInput<'a>) -> Tail<'a> {
+fn tail<'a>(
+    assignee: Option<&'a AttrValue>,
+    group: Option<&'a AttrValue>,
+    has_draft: bool,
+    locale: Locale,
+) -> Tail<'a> {
     [
-        input.assignee.map(|a| a.as_str()),
-        input.group.map(|g| g.as_str()),
-        input.has_draft.then(|| Key::DraftTag.text(input.locale)),
+        assignee.map(AttrValue::as_str),
+        group.map(AttrValue::as_str),
+        has_draft.then(|| Key::DraftTag.text(locale)),
     ]
+}
+
+fn tail_of<'a>(input: &RowInput<'a>) -> Tail<'a> {
+    tail(input.assignee, input.group, input.has_draft, input.locale)
 }
 
 /// A text that follows the clock (the relative time, the client's wait): its element and what

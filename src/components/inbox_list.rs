@@ -178,7 +178,7 @@ pub fn InboxList(props: &InboxListProps) -> Html {
 /// Props of [`RowList`]: everything compared cheaply (`Rc`s by pointer), so that a render of
 /// the list pane for anything else (freshness after each poll, the tabs' counts, a send state)
 /// does not even visit the rows.
-#[derive(Properties)]
+#[derive(Properties, Clone)]
 pub struct RowListProps {
     /// The rows, in order.
     pub rows: Rc<Vec<Conversation>>,
@@ -273,12 +273,12 @@ pub fn RowList(props: &RowListProps) -> Html {
     {
         let list = list.clone();
         let dom = dom.clone();
-        let rows = Shown::of(props, limit, *now);
+        let (props, now) = (props.clone(), *now);
         // After every render (this component renders only when its props, its clock or its
         // progress changed).
         use_effect(move || {
             if let Some(ul) = list.cast::<Element>() {
-                dom.borrow_mut().sync(&ul, &rows);
+                dom.borrow_mut().sync(&ul, &props, limit, now);
             }
         });
     }
@@ -326,38 +326,6 @@ fn row_of(target: Option<web_sys::EventTarget>) -> Option<ConversationId> {
     Some(ConversationId(id))
 }
 
-/// What the rows should show after a render: the props it needs, the progressive limit and the
-/// clock (cheap to build: `Rc`s and small values).
-struct Shown {
-    rows: Rc<Vec<Conversation>>,
-    limit: usize,
-    now: i64,
-    selected: Option<ConversationId>,
-    cursor: Option<ConversationId>,
-    drafted: Rc<BTreeSet<ConversationId>>,
-    me: Option<UserId>,
-    operators: Rc<Vec<Operator>>,
-    groups: Rc<Vec<Group>>,
-    locale: Locale,
-}
-
-impl Shown {
-    fn of(props: &RowListProps, limit: usize, now: i64) -> Self {
-        Self {
-            rows: props.rows.clone(),
-            limit,
-            now,
-            selected: props.selected,
-            cursor: props.cursor,
-            drafted: props.drafted.clone(),
-            me: props.me,
-            operators: props.operators.clone(),
-            groups: props.groups.clone(),
-            locale: props.locale,
-        }
-    }
-}
-
 /// The rows on screen, keyed by conversation, in DOM order.
 #[derive(Default)]
 struct RowDom {
@@ -372,7 +340,8 @@ struct RowDom {
 impl RowDom {
     /// Brings the `<ul>` up to date: builds new rows, updates changed ones, removes the ones
     /// gone and moves the ones whose place changed (`insertBefore` only for those).
-    fn sync(&mut self, ul: &Element, shown: &Shown) {
+    /// `limit`: how many of the first rows to show (progressive rendering); `now`: the clock.
+    fn sync(&mut self, ul: &Element, shown: &RowListProps, limit: usize, now: i64) {
         if self.list.as_ref() != Some(ul) {
             *self = Self {
                 list: Some(ul.clone()),
@@ -416,11 +385,11 @@ impl RowDom {
             self.cursor = shown.cursor;
         }
 
-        let mut order = Vec::with_capacity(shown.limit.min(shown.rows.len()));
+        let mut order = Vec::with_capacity(limit.min(shown.rows.len()));
         // The first `limit` rows, and every row already on screen (a long list arriving after a
         // short one must not take rows away, and their focus, for a few frames).
         for (i, c) in shown.rows.iter().enumerate() {
-            if i >= shown.limit && !old.contains_key(&c.id) {
+            if i >= limit && !old.contains_key(&c.id) {
                 continue;
             }
             let assignee = if shown.me.is_some() && c.operator_user_id == shown.me {
@@ -436,7 +405,7 @@ impl RowDom {
                 assignee,
                 group: c.group_id.and_then(|g| titles.get(&g)),
                 locale: shown.locale,
-                now: shown.now,
+                now,
             };
             let row = match old.remove(&c.id) {
                 Some(mut row) => row.update(templates, &input).map(|()| row),

@@ -149,6 +149,14 @@ impl OpenState {
 }
 
 impl OpenState {
+    /// What acknowledging the history shown now records: its newest client message (0 when it
+    /// has none), or `None` while no history is shown.
+    fn history_seen(&self) -> Option<i64> {
+        self.history
+            .is_some()
+            .then(|| self.newest_client_message().unwrap_or(0))
+    }
+
     /// When the client last wrote, according to the history shown.
     fn newest_client_message(&self) -> Option<i64> {
         self.history
@@ -219,7 +227,7 @@ impl Reducible for OpenState {
                 next.history_error = None;
                 if next.acknowledged_history.is_none() {
                     // What the timeline shows when it first appears has been seen.
-                    next.acknowledged_history = Some(next.newest_client_message().unwrap_or(0));
+                    next.acknowledged_history = next.history_seen();
                 }
                 // History now covers what polling observed.
                 next.observed = Rc::new(Vec::new());
@@ -231,10 +239,7 @@ impl Reducible for OpenState {
                 next.history_error = Some(e);
             }
             OpenAction::Acknowledge => {
-                let history = next
-                    .history
-                    .is_some()
-                    .then(|| next.newest_client_message().unwrap_or(0));
+                let history = next.history_seen();
                 if next.acknowledged == next.conversation && next.acknowledged_history == history {
                     return self;
                 }
@@ -251,9 +256,7 @@ impl Reducible for OpenState {
                 next.conversation = Some(c.clone());
                 if !drift_before.contains(&Drift::NewClientMessage) {
                     next.acknowledged = Some(c);
-                    if next.history.is_some() {
-                        next.acknowledged_history = Some(next.newest_client_message().unwrap_or(0));
-                    }
+                    next.acknowledged_history = next.history_seen().or(next.acknowledged_history);
                 }
             }
             OpenAction::Action(state) => {
