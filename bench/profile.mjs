@@ -8,15 +8,8 @@
 //   BENCH_PROFILE_RUNS=3     traced runs per side (after one warm-up)
 //   BENCH_PROFILE_TOP=30     functions listed
 //   BENCH_PROFILE_SIDES=yew,baseline
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, '..', 'e2e', 'package.json'));
-const { chromium } = require('@playwright/test');
+import { benchBrowser } from './browser.mjs';
 
 const env = (k, d) => process.env[k] ?? d;
 const BULK = env('BENCH_BULK_URL', 'http://127.0.0.1:8771');
@@ -27,26 +20,7 @@ const SIDES = env('BENCH_PROFILE_SIDES', 'yew,baseline').split(',');
 const KINDS = ['FunctionCall', 'TimerFire', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint',
   'Layerize', 'Commit', 'MinorGC', 'MajorGC'];
 
-const harness = fs.readFileSync(path.join(here, 'harness.js'), 'utf8');
-const fixture = await (async () => {
-  const r = await fetch(`${BULK}/api/conversations/unassigned`, { headers: { Authentication: TOKEN } });
-  return (await r.json()).data;
-})();
-const context = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-profile-')), {
-  executablePath: env('CHROMIUM_PATH', '/usr/bin/chromium'),
-  headless: true,
-  viewport: { width: 1280, height: 800 },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--disable-dev-shm-usage'],
-});
-await context.addInitScript({ content: harness });
-await context.addInitScript(({ items }) => {
-  if (location.search.includes('bench=fixtures')) {
-    window.__bench.enabled = true;
-    window.__bench.setBase(items);
-  }
-}, { items: fixture });
+const { context, userDataDir } = await benchBrowser({ bulk: BULK, token: TOKEN });
 const page = context.pages()[0] ?? (await context.newPage());
 
 // One traced first render: the trace events and the window [body, frame] on the trace clock.
@@ -141,3 +115,4 @@ for (const side of SIDES) {
   for (const [k, v] of top(self, TOP)) console.log(`    ${v.toFixed(1).padStart(7)}  ${k}`);
 }
 await context.close();
+fs.rmSync(userDataDir, { recursive: true, force: true });

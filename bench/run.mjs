@@ -2,16 +2,14 @@
 // (bench/baseline/) in one Chromium session, runs alternating A/B, warm-up runs discarded.
 // Called by scripts/bench.sh, which builds the app, starts two sandboxes and passes their URLs.
 // Writes bench/results.json and bench/RESULTS.md.
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { benchBrowser } from './browser.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, '..', 'e2e', 'package.json'));
-const { chromium } = require('@playwright/test');
 
 const env = (k, d) => process.env[k] ?? d;
 const BULK = env('BENCH_BULK_URL', 'http://127.0.0.1:8771'); // 1000 conversations
@@ -53,27 +51,7 @@ function sizes() {
 }
 
 // ---- browser --------------------------------------------------------------------------------
-const harness = fs.readFileSync(path.join(here, 'harness.js'), 'utf8');
-const fixture = await (async () => {
-  const r = await fetch(`${BULK}/api/conversations/unassigned`, { headers: { Authentication: TOKEN } });
-  const body = await r.json();
-  if (!Array.isArray(body.data) || body.data.length !== 1000) {
-    throw new Error(`expected 1000 conversations from ${BULK}, got ${body.data && body.data.length}`);
-  }
-  return body.data;
-})();
-
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-chromium-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: env('CHROMIUM_PATH', '/usr/bin/chromium'),
-  headless: true,
-  viewport: { width: 1280, height: 800 },
-  args: [
-    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--disable-dev-shm-usage',
-  ],
-});
+const { context, userDataDir } = await benchBrowser({ bulk: BULK, token: TOKEN });
 const browserVersion = context.browser()?.version() ?? (await (async () => {
   const p = await context.newPage();
   const cdp = await context.newCDPSession(p);
@@ -81,16 +59,6 @@ const browserVersion = context.browser()?.version() ?? (await (async () => {
   await p.close();
   return v.product;
 })());
-await context.addInitScript({ content: harness });
-await context.addInitScript(
-  ({ items }) => {
-    if (location.search.includes('bench=fixtures')) {
-      window.__bench.enabled = true;
-      window.__bench.setBase(items);
-    }
-  },
-  { items: fixture },
-);
 
 const SIDES = {
   yew: (base) => `${base}/`,
