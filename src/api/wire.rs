@@ -816,6 +816,11 @@ fn raw_elements(resp: &HttpResponse) -> Option<Vec<&RawValue>> {
     if !(200..300).contains(&resp.status) {
         return None;
     }
+    // A derived struct also reads a JSON array (as its fields in order): `[[], null, null]`
+    // would pass for an envelope with an empty `data`. Only an object is an envelope.
+    if !resp.body.trim_start().starts_with('{') {
+        return None;
+    }
     // One pass over the answer: the envelope and its elements' extents together.
     let top: RawEnvelope<'_> = serde_json::from_str(&resp.body).ok()?;
     if top.error.is_some_and(|e| e.get() != "null") {
