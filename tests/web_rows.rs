@@ -26,7 +26,7 @@ use yew::{AppHandle, Callback};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const FIXTURE: &str = include_str!("../src/api/fixtures/conversation-start-200.json");
+const FIXTURE: &str = include_str!("../crates/blinger-api/fixtures/conversation-start-200.json");
 
 fn fixture() -> Conversation {
     decode_conversation(&HttpResponse::new(200, FIXTURE)).unwrap()

@@ -3,8 +3,8 @@
 //! body. Run: `cargo +nightly fuzz run decode -- -max_total_time=60` from the repo root.
 #![no_main]
 
-use blinger_inbox::api::HttpResponse;
-use blinger_inbox::api::wire::{decode_all, fuzz_input};
+use blinger_api::HttpResponse;
+use blinger_api::wire::{decode_all, fuzz_input};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -8,13 +8,14 @@ use super::assumptions::{
     AUTH_HEADER, FORM_CONTENT_TYPE, GET_CONVERSATION_PARAM, HISTORY_ID_PLACEHOLDER,
     LIST_OPERATOR_PARAM, NOTE_TEXT_FIELD,
 };
-use super::config::{ClientConfig, ConfigError, Token, TokenSource, is_absolute_http};
+use super::config::{ClientConfig, ConfigError, Token, TokenSource};
 use super::error::ApiError;
 use super::ids::{ConversationId, GroupId, OperatorId};
 use super::transport::{
     AbortFlag, AbortListener, BodyMemo, FetchTransport, HttpRequest, HttpResponse, Method,
     Transport, TransportError,
 };
+use super::url::is_absolute_http;
 use super::wire::{
     Conversation, ElementCache, Group, HistoryMessage, Listed, Operator, decode_conversation,
     decode_conversations, decode_conversations_cached, decode_groups, decode_history,

@@ -9,6 +9,7 @@ use thiserror::Error;
 
 use super::assumptions::HISTORY_ID_PLACEHOLDER;
 use super::ids::OperatorId;
+use super::url::{has_bad_chars, is_absolute_http};
 
 /// The account's API token. Its `Debug` and `Display` print `Token(***)`; it is never serialised
 /// and only ever leaves this crate in the `Authentication` header.
@@ -170,27 +171,6 @@ impl ClientConfig {
         }
         Ok(self)
     }
-}
-
-fn has_bad_chars(s: &str) -> bool {
-    s.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
-/// `http://host…` or `https://host…` (scheme in any case) with a non-empty host and no user-info.
-pub(crate) fn is_absolute_http(s: &str) -> bool {
-    let head: String = s.chars().take(8).collect::<String>().to_ascii_lowercase();
-    let rest = if head.starts_with("https://") {
-        s.get(8..)
-    } else if head.starts_with("http://") {
-        s.get(7..)
-    } else {
-        None
-    };
-    let Some(rest) = rest else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    !authority.is_empty() && !authority.contains('@') && !has_bad_chars(s)
 }
 
 fn is_valid_base(s: &str) -> bool {

@@ -12,13 +12,13 @@
 //! Every `[ASSUMED]` point of the API contract lives in [`assumptions`].
 #![deny(missing_docs)]
 
-pub mod assumptions;
 pub mod client;
 pub mod config;
-pub mod error;
-pub mod ids;
 pub mod transport;
-pub mod wire;
+
+// The API's types, their decoding and the contract's assumptions live in the `blinger-api` crate
+// (no transport, no Yew), shared with servers; they are re-exported here under their old paths.
+pub use blinger_api::{assumptions, error, ids, url, wire};
 
 pub use client::{AbortScope, Client, ListMemo, ListName, Polled, WebClient};
 pub use config::{ClientConfig, ConfigError, LocalBoxFuture, Token, TokenProvider, TokenSource};

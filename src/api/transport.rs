@@ -11,6 +11,8 @@ use std::rc::Rc;
 
 use thiserror::Error;
 
+pub use blinger_api::response::HttpResponse;
+
 /// HTTP method (the API uses only these two).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -67,7 +69,7 @@ impl fmt::Debug for HttpRequest {
             .headers
             .iter()
             .map(|(k, v)| {
-                if k.eq_ignore_ascii_case(super::assumptions::AUTH_HEADER) {
+                if k.eq_ignore_ascii_case(blinger_api::assumptions::AUTH_HEADER) {
                     (k.as_str(), "***")
                 } else {
                     (k.as_str(), v.as_str())
@@ -82,42 +84,6 @@ impl fmt::Debug for HttpRequest {
             .field("timeout_ms", &self.timeout_ms)
             .field("memo", &self.memo.is_some())
             .finish_non_exhaustive()
-    }
-}
-
-/// One HTTP response, body read as text.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct HttpResponse {
-    /// HTTP status.
-    pub status: u16,
-    /// Headers that matter here (`retry-after`, `content-type`), names lower-case.
-    pub headers: Vec<(String, String)>,
-    /// The body as text (may be empty, HTML, or anything else). Empty when `unchanged`.
-    pub body: String,
-    /// The body was byte-identical to the last one its request's [`BodyMemo`] had decoded, so it
-    /// was not handed over (nor decoded again).
-    pub unchanged: bool,
-}
-
-impl HttpResponse {
-    /// A response with a status and body and no headers.
-    #[must_use]
-    pub fn new(status: u16, body: impl Into<String>) -> Self {
-        Self {
-            status,
-            headers: Vec::new(),
-            body: body.into(),
-            unchanged: false,
-        }
-    }
-
-    /// The value of a header (case-insensitive name).
-    #[must_use]
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
     }
 }
 

@@ -8,11 +8,11 @@
     clippy::indexing_slicing
 )]
 
-use blinger_inbox::api::wire::{
+use blinger_api::wire::{
     ElementCache, decode_all, decode_conversation, decode_conversations,
     decode_conversations_cached, decode_groups, decode_history, decode_operators, parse_envelope,
 };
-use blinger_inbox::api::{
+use blinger_api::{
     ApiError, Channel, ConversationId, GroupId, HttpResponse, MessageKind, OperatorId, Status,
     UserId,
 };
@@ -22,35 +22,35 @@ use serde_json::{Value, json};
 const FIXTURES: &[(&str, &str)] = &[
     (
         "conversation-start-200.json",
-        include_str!("../src/api/fixtures/conversation-start-200.json"),
+        include_str!("../fixtures/conversation-start-200.json"),
     ),
     (
         "error-400-assigned-to-another-operator.json",
-        include_str!("../src/api/fixtures/error-400-assigned-to-another-operator.json"),
+        include_str!("../fixtures/error-400-assigned-to-another-operator.json"),
     ),
     (
         "error-400-operator-not-found.json",
-        include_str!("../src/api/fixtures/error-400-operator-not-found.json"),
+        include_str!("../fixtures/error-400-operator-not-found.json"),
     ),
     (
         "error-400-validation.json",
-        include_str!("../src/api/fixtures/error-400-validation.json"),
+        include_str!("../fixtures/error-400-validation.json"),
     ),
     (
         "error-401-empty-token.json",
-        include_str!("../src/api/fixtures/error-401-empty-token.json"),
+        include_str!("../fixtures/error-401-empty-token.json"),
     ),
     (
         "operators-all-200.json",
-        include_str!("../src/api/fixtures/operators-all-200.json"),
+        include_str!("../fixtures/operators-all-200.json"),
     ),
     (
         "operators-delete-200.json",
-        include_str!("../src/api/fixtures/operators-delete-200.json"),
+        include_str!("../fixtures/operators-delete-200.json"),
     ),
     (
         "operators-groups-200.json",
-        include_str!("../src/api/fixtures/operators-groups-200.json"),
+        include_str!("../fixtures/operators-groups-200.json"),
     ),
 ];
 
@@ -63,10 +63,7 @@ fn fixture(name: &str) -> &'static str {
 }
 
 /// The cached list decoder gives exactly what the plain one gives, whatever `cache` holds.
-fn same_when_cached(
-    resp: &HttpResponse,
-    cache: &mut ElementCache<blinger_inbox::api::Conversation>,
-) {
+fn same_when_cached(resp: &HttpResponse, cache: &mut ElementCache<blinger_api::Conversation>) {
     let plain = decode_conversations(resp);
     assert_eq!(
         decode_conversations_cached(resp, cache),
@@ -90,7 +87,7 @@ fn ok(data: Value) -> HttpResponse {
 
 #[test]
 fn every_fixture_is_covered_and_copied_verbatim() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api/fixtures");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -628,7 +625,7 @@ proptest! {
 
 #[test]
 fn fuzz_corpus_replays_through_every_decoder() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/decode");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/decode");
     let mut n = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
@@ -637,7 +634,7 @@ fn fuzz_corpus_replays_through_every_decoder() {
         }
         let bytes = std::fs::read(&path).unwrap();
         // Same framing as the fuzz target: first two bytes pick the HTTP status.
-        let (status, body) = blinger_inbox::api::wire::fuzz_input(&bytes);
+        let (status, body) = blinger_api::wire::fuzz_input(&bytes);
         same_when_cached(&resp(status, body.clone()), &mut ElementCache::default());
         decode_all(&resp(status, body));
         n += 1;
