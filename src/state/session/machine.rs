@@ -1,0 +1,327 @@
+//! The session itself: its fields, how it starts and stops, and the 250 ms tick that drives the
+//! poll schedulers, the outbox and the draft store.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use yew::{Callback, UseReducerDispatcher};
+
+use super::reducers::{SendsState, SyncAction, SyncState};
+use crate::api::{AbortScope, Conversation, ConversationId, ListMemo, Operator, UserId, WebClient};
+use crate::state::config::ConfigHandle;
+use crate::state::events::HostEvent;
+use crate::state::inbox::{InboxAction, InboxState, ListKind, PerList};
+use crate::state::open::OpenState;
+use crate::sync::drafts::{DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS, Drafts};
+use crate::sync::outbox::{LocalId, Outbox, SendKind};
+use crate::sync::scheduler::{PollConfig, PollScheduler};
+use crate::sync::storage::{Persisted, keys, namespace};
+
+/// What is polled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Resource {
+    List(ListKind),
+    Open,
+    Directory,
+}
+
+/// One poll scheduler per [`Resource`].
+pub(super) struct Schedulers {
+    pub(super) lists: PerList<PollScheduler>,
+    pub(super) open: PollScheduler,
+    pub(super) directory: PollScheduler,
+}
+
+impl Schedulers {
+    pub(super) fn get_mut(&mut self, r: Resource) -> &mut PollScheduler {
+        match r {
+            Resource::List(kind) => self.lists.get_mut(kind),
+            Resource::Open => &mut self.open,
+            Resource::Directory => &mut self.directory,
+        }
+    }
+
+    pub(super) fn iter_mut(&mut self) -> impl Iterator<Item = &mut PollScheduler> {
+        self.lists
+            .iter_mut()
+            .chain([&mut self.open, &mut self.directory])
+    }
+}
+
+/// The dispatchers a session writes to.
+#[derive(Clone)]
+pub struct Dispatchers {
+    /// The inbox lists.
+    pub inbox: UseReducerDispatcher<InboxState>,
+    /// The open conversation.
+    pub open: UseReducerDispatcher<OpenState>,
+    /// Outbox and drafts.
+    pub sends: UseReducerDispatcher<SendsState>,
+    /// Freshness and directory.
+    pub sync: UseReducerDispatcher<SyncState>,
+}
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> u64 {
+    let now = js_sys::Date::now();
+    if now.is_finite() && now > 0.0 {
+        now as u64
+    } else {
+        0
+    }
+}
+
+pub(super) fn page_visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_none_or(|d| d.visibility_state() != web_sys::VisibilityState::Hidden)
+}
+
+pub(super) fn browser_online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// A request to send, as the `before-send` hook sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SendRequest {
+    /// The conversation.
+    pub conversation: ConversationId,
+    /// Reply, file or note.
+    pub kind: SendKind,
+    /// The text or URL.
+    pub text: String,
+}
+
+/// Asked before every send; `false` cancels it (the text stays in the composer).
+pub type BeforeSend = Rc<dyn Fn(&SendRequest) -> bool>;
+
+/// One mounted widget's machinery.
+pub struct Session {
+    /// The configuration.
+    pub config: ConfigHandle,
+    pub(super) client: WebClient,
+    pub(super) scope: RefCell<Option<AbortScope>>,
+    pub(super) schedulers: RefCell<Schedulers>,
+    /// When each list last answered successfully.
+    pub(super) list_success: RefCell<PerList<Option<u64>>>,
+    /// Whether each list has answered (or failed) at least once.
+    pub(super) list_answered: RefCell<PerList<bool>>,
+    /// One per list: what it last answered, so an identical answer is not decoded again and a
+    /// changed one decodes only its changed conversations.
+    pub(super) memos: PerList<ListMemo>,
+    pub(super) known: RefCell<HashMap<ConversationId, Conversation>>,
+    pub(super) open_id: Cell<Option<ConversationId>>,
+    pub(super) outbox: RefCell<Outbox>,
+    /// Messages whose conversation is being fetched to reconcile them (a handful at most).
+    pub(super) reconciling: RefCell<Vec<LocalId>>,
+    pub(super) drafts: RefCell<Drafts>,
+    pub(super) storage: Persisted,
+    pub(super) visible: Cell<bool>,
+    pub(super) online: Cell<bool>,
+    pub(super) me: Cell<Option<UserId>>,
+    pub(super) operators: RefCell<Vec<Operator>>,
+    pub(super) undo: RefCell<Option<gloo_timers::callback::Timeout>>,
+    pub(super) dispatch: Dispatchers,
+    pub(super) events: Callback<HostEvent>,
+    pub(super) before_send: Option<BeforeSend>,
+    pub(super) last_unread: Cell<Option<u64>>,
+    pub(super) stopped: Cell<bool>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for Session {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Session {
+    /// Starts a session. Fails when the configuration cannot work.
+    pub fn new(
+        config: ConfigHandle,
+        dispatch: Dispatchers,
+        events: Callback<HostEvent>,
+        before_send: Option<BeforeSend>,
+    ) -> Result<Rc<Self>, String> {
+        let client = WebClient::web(config.client.clone()).map_err(|e| e.to_string())?;
+        let (client, scope) = client.scoped();
+        let storage = Persisted::browser(namespace(
+            &config.client.base_url,
+            config.client.operator_id,
+        ));
+        let outbox = storage
+            .get(keys::OUTBOX)
+            .and_then(|json| serde_json::from_str::<Outbox>(&json).ok())
+            .map(Outbox::restored)
+            .unwrap_or_default();
+        let drafts = storage
+            .get(keys::DRAFTS)
+            .map(|json| Drafts::from_json(&json, DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS))
+            .unwrap_or_else(|| Drafts::new(DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS));
+        let poll = PollConfig {
+            visible_interval_ms: config.poll_interval_ms.max(1_000),
+            hidden_interval_ms: config.hidden_poll_interval_ms.max(config.poll_interval_ms),
+            ..PollConfig::default()
+        };
+        let seed = (js_sys::Math::random() * 1e15) as u64;
+        let mut list_seed = seed;
+        let lists = PerList::from_fn(|_| {
+            let scheduler = PollScheduler::new(poll, list_seed);
+            list_seed = list_seed.wrapping_add(1);
+            scheduler
+        });
+        let directory = PollConfig {
+            visible_interval_ms: 300_000,
+            hidden_interval_ms: 900_000,
+            ..poll
+        };
+        let schedulers = Schedulers {
+            lists,
+            open: PollScheduler::new(poll, seed.wrapping_add(7)),
+            directory: PollScheduler::new(directory, seed.wrapping_add(9)),
+        };
+        let session = Rc::new(Session {
+            config,
+            client,
+            scope: RefCell::new(Some(scope)),
+            schedulers: RefCell::new(schedulers),
+            list_success: RefCell::new(PerList::default()),
+            list_answered: RefCell::new(PerList::default()),
+            memos: PerList::from_fn(|_| ListMemo::new()),
+            known: RefCell::new(HashMap::new()),
+            open_id: Cell::new(None),
+            outbox: RefCell::new(outbox),
+            reconciling: RefCell::new(Vec::new()),
+            drafts: RefCell::new(drafts),
+            storage,
+            visible: Cell::new(true),
+            online: Cell::new(browser_online()),
+            me: Cell::new(None),
+            operators: RefCell::new(Vec::new()),
+            undo: RefCell::new(None),
+            dispatch,
+            events,
+            before_send,
+            last_unread: Cell::new(None),
+            stopped: Cell::new(false),
+        });
+        session.publish_sends();
+        session
+            .dispatch
+            .sync
+            .dispatch(SyncAction::Offline(!session.online.get()));
+        Ok(session)
+    }
+
+    /// Aborts every request and stops all work. Called on unmount.
+    pub fn shutdown(&self) {
+        self.stopped.set(true);
+        self.undo.borrow_mut().take();
+        if let Some(scope) = self.scope.borrow_mut().take() {
+            scope.abort();
+        }
+        self.flush_drafts(true);
+    }
+
+    /// The host-event callback.
+    pub fn emit(&self, event: HostEvent) {
+        self.events.emit(event);
+    }
+
+    pub(super) fn with_scheduler<R>(
+        &self,
+        r: Resource,
+        f: impl FnOnce(&mut PollScheduler) -> R,
+    ) -> R {
+        f(self.schedulers.borrow_mut().get_mut(r))
+    }
+
+    /// Everything due now: polls, sends, reconciles, draft saves. Called every 250 ms.
+    pub fn tick(self: &Rc<Self>) {
+        if self.stopped.get() {
+            return;
+        }
+        let now = now_ms();
+        let visible = page_visible();
+        if visible != self.visible.get() {
+            self.visible.set(visible);
+            for s in self.schedulers.borrow_mut().iter_mut() {
+                s.set_visible(visible, now);
+            }
+        }
+        let online = browser_online();
+        if online != self.online.get() {
+            self.set_online(online);
+        }
+        for kind in ListKind::ALL {
+            if let Some(ticket) = self.with_scheduler(Resource::List(kind), |s| s.begin(now)) {
+                self.spawn_list(kind, ticket);
+            }
+        }
+        if let Some(id) = self.open_id.get() {
+            if let Some(ticket) = self.with_scheduler(Resource::Open, |s| s.begin(now)) {
+                self.spawn_open(id, ticket);
+            }
+        }
+        if let Some(ticket) = self.with_scheduler(Resource::Directory, |s| s.begin(now)) {
+            self.spawn_directory(ticket);
+        }
+        self.drive_outbox();
+        self.flush_drafts(false);
+    }
+
+    /// `online` / `offline` from the browser.
+    pub fn set_online(self: &Rc<Self>, online: bool) {
+        self.online.set(online);
+        self.dispatch.sync.dispatch(SyncAction::Offline(!online));
+        if online {
+            let now = now_ms();
+            for s in self.schedulers.borrow_mut().iter_mut() {
+                s.online(now);
+            }
+        }
+    }
+
+    /// Polls everything now (manual refresh, `refresh()` of the JS API, after an action).
+    pub fn refresh(&self) {
+        let now = now_ms();
+        for s in self.schedulers.borrow_mut().iter_mut() {
+            s.poke(now);
+        }
+    }
+
+    /// Switches the inbox view (the JS API's `setView`).
+    pub fn set_view(&self, view: crate::state::inbox::View) {
+        self.dispatch.inbox.dispatch(InboxAction::SetView(view));
+    }
+
+    /// A new token arrived (after `auth-required`): polling starts again.
+    pub fn token_changed(&self) {
+        // The host may switch tokens without a 401 first: ask the token source again.
+        self.client.forget_token();
+        let now = now_ms();
+        for s in self.schedulers.borrow_mut().iter_mut() {
+            s.token_changed(now);
+        }
+    }
+
+    /// The total unread count changed: tell the host (once per change, and only once every
+    /// list has answered, so a host's badge does not flicker through partial sums at start).
+    pub fn report_unread(&self, total: u64) {
+        if !self.list_answered.borrow().iter().all(|answered| *answered) {
+            return;
+        }
+        if self.last_unread.get() != Some(total) {
+            self.last_unread.set(Some(total));
+            self.emit(HostEvent::UnreadChanged(total));
+        }
+    }
+}
