@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test tier, in order; fails if any tier fails or if a tier ran zero tests.
-#   1. cargo fmt --check
+#   1. cargo fmt --check; scripts/check-structure.py (imports form a tree, no file over 450 lines)
 #   2. cargo clippy -D warnings, host (workspace) and wasm32 (widget)
 #   3. native cargo test --workspace (api, sync, state logic, sandbox)
 #   4. wasm-bindgen-test browser tests in headless Chrome, then Firefox, against a sandbox
@@ -39,6 +39,9 @@ export BLINGER_SANDBOX_TOKEN="browser-test-token"
 
 tier "format"
 cargo fmt --all --check
+
+tier "structure (import tree, layers, file length)"
+python3 scripts/check-structure.py
 
 tier "clippy (host)"
 cargo clippy --workspace --all-targets --locked -- -D warnings

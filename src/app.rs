@@ -23,8 +23,9 @@ use std::rc::Rc;
 use self::alerts::Permission;
 use self::notify::NotifyRule;
 use crate::api::{ClientConfig, Conversation, ConversationId, OperatorId, Token, TokenSource};
-use crate::components::{Inbox, ListsSnapshot, SessionHandle, use_unique_id};
+use crate::components::{Inbox, ListsSnapshot, use_unique_id};
 use crate::i18n::{Key, Locale};
+use crate::state::SessionHandle;
 use crate::state::{ConfigHandle, HostEvent, SendKey, Theme, WidgetConfig};
 
 /// Where the app keeps the remembered address and operator (never the token).

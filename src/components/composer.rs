@@ -7,10 +7,10 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
-use super::inbox::{ComposerRequest, SessionHandle};
 use crate::api::{Conversation, Status, UserId};
 use crate::i18n::Key;
 use crate::state::{ActionKind, Drift, OpenAction, OpenState, SendKey};
+use crate::state::{ComposerRequest, SessionHandle};
 use crate::sync::outbox::SendKind;
 
 /// Props of [`Composer`].

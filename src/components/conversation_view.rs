@@ -6,12 +6,12 @@ use yew::prelude::*;
 
 use super::composer::Composer;
 use super::feedback::Banner;
-use super::inbox::{ComposerRequest, SessionHandle};
 use super::timeline::Timeline;
 use crate::api::{ConversationId, GroupId, OperatorId, Status};
 use crate::i18n::Key;
 use crate::state::session::{SendsState, SyncState};
 use crate::state::{ActionKind, ActionState, OpenState};
+use crate::state::{ComposerRequest, SessionHandle};
 
 /// Props of [`ConversationView`].
 #[derive(Properties, PartialEq)]

@@ -14,46 +14,10 @@ use super::shortcuts::ShortcutsOverlay;
 use crate::api::ConversationId;
 use crate::i18n::Key;
 use crate::state::{
-    ActionKind, BeforeSend, ConfigHandle, Dispatchers, HostEvent, InboxAction, InboxState,
-    OpenState, SendsState, Session, SyncState, View,
+    ActionKind, BeforeSendHook, ByPtr, ComposerRequest, ConfigHandle, Dispatchers, HostEvent,
+    InboxAction, InboxState, OpenState, SendsState, Session, SessionHandle, SyncState, View,
 };
 use crate::sync::outbox::SendKind;
-
-/// A session shared with the components below the root, compared by identity.
-#[derive(Clone)]
-pub struct SessionHandle(pub Rc<Session>);
-
-impl PartialEq for SessionHandle {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl std::ops::Deref for SessionHandle {
-    type Target = Rc<Session>;
-    fn deref(&self) -> &Rc<Session> {
-        &self.0
-    }
-}
-
-/// The host's `before-send` hook, compared by identity.
-#[derive(Clone)]
-pub struct BeforeSendHook(pub BeforeSend);
-
-impl PartialEq for BeforeSendHook {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-/// A request from outside (the JS API, the keyboard) to focus the composer in a mode.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ComposerRequest {
-    /// The mode to switch to.
-    pub mode: SendKind,
-    /// Increases with each request so the same mode can be asked twice.
-    pub serial: u32,
-}
 
 /// Props of [`Inbox`].
 #[derive(Properties, PartialEq)]
@@ -110,7 +74,7 @@ pub fn Inbox(props: &InboxProps) -> Html {
         let onevent = props.onevent.clone();
         let hook = props.before_send.clone().map(|h| h.0);
         use_memo(props.config.clone(), move |config| {
-            Session::new(config.clone(), dispatchers, onevent, hook).map(SessionHandle)
+            Session::new(config.clone(), dispatchers, onevent, hook).map(ByPtr)
         })
     };
     {
@@ -118,7 +82,7 @@ pub fn Inbox(props: &InboxProps) -> Html {
         let onsession = props.onsession.clone();
         // A new configuration is a new session: keep the open conversation open in it.
         let reopen = open.id;
-        use_effect_with(SessionPtr(session.clone().ok()), move |_| {
+        use_effect_with(session.clone().ok(), move |_| {
             let ticker = session.as_ref().ok().map(|s| {
                 let s = Rc::clone(&s.0);
                 if reopen.is_some() {
@@ -169,7 +133,7 @@ pub fn Inbox(props: &InboxProps) -> Html {
     {
         let lists: Option<Vec<_>> = crate::state::ListKind::ALL
             .iter()
-            .map(|k| inbox.list(*k).items.clone().map(SameList))
+            .map(|k| inbox.list(*k).items.clone().map(ByPtr))
             .collect();
         let onlists = props.onlists.clone();
         use_effect_with((lists, inbox.me), move |(lists, me)| {
@@ -356,30 +320,6 @@ impl Drop for DraftSavers {
             let _ = self
                 .window
                 .remove_event_listener_with_callback(event, self.callback.as_ref().unchecked_ref());
-        }
-    }
-}
-
-/// A list as the inbox holds it, compared by identity: the store replaces a list only when it
-/// changed, and comparing 1000 conversations on every render is what this avoids.
-#[derive(Clone)]
-struct SameList(Rc<Vec<crate::api::Conversation>>);
-
-impl PartialEq for SameList {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-#[derive(Clone)]
-struct SessionPtr(Option<SessionHandle>);
-
-impl PartialEq for SessionPtr {
-    fn eq(&self, other: &Self) -> bool {
-        match (&self.0, &other.0) {
-            (Some(a), Some(b)) => a == b,
-            (None, None) => true,
-            _ => false,
         }
     }
 }

@@ -14,4 +14,4 @@ pub mod time;
 pub mod timeline;
 
 pub use ids::use_unique_id;
-pub use inbox::{Inbox, InboxProps, ListsSnapshot, SessionHandle};
+pub use inbox::{Inbox, InboxProps, ListsSnapshot};

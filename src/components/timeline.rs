@@ -9,11 +9,11 @@ use std::rc::Rc;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
-use super::inbox::SessionHandle;
 use super::time;
 use crate::api::{ConversationId, MessageKind, Operator};
 use crate::i18n::{Key, Locale};
 use crate::state::OpenState;
+use crate::state::SessionHandle;
 use crate::state::session::SendsState;
 use crate::sync::outbox::LocalId;
 use crate::sync::timeline::{EntrySource, EntryState, TimelineEntry, merge};

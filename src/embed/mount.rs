@@ -17,8 +17,8 @@ use yew::{AppHandle, Callback};
 use super::options::{Options, RawValue, parse_view};
 use super::token::{TokenCell, error_text};
 use crate::api::{ClientConfig, ConversationId, OperatorId, TokenSource};
-use crate::components::inbox::BeforeSendHook;
-use crate::components::{Inbox, InboxProps, SessionHandle};
+use crate::components::{Inbox, InboxProps};
+use crate::state::{BeforeSendHook, ByPtr, SessionHandle};
 use crate::state::{ConfigHandle, HostEvent, SendRequest, View, WidgetConfig};
 
 /// The stylesheet inside every shadow root: the suite's one stylesheet plus the shadow-only rules.
@@ -284,7 +284,7 @@ pub fn mount(element: JsValue, options: JsValue) -> Result<Handle, JsError> {
     let hook = {
         let element = element.clone();
         let before_send = Rc::clone(&before_send);
-        BeforeSendHook(Rc::new(move |request: &SendRequest| {
+        ByPtr::<dyn Fn(&SendRequest) -> bool>(Rc::new(move |request: &SendRequest| {
             let detail = Object::new();
             let _ = Reflect::set(
                 &detail,

@@ -3,12 +3,14 @@
 
 pub mod config;
 pub mod events;
+pub mod handles;
 pub mod inbox;
 pub mod open;
 pub mod session;
 
 pub use config::{ConfigHandle, SendKey, Theme, WidgetConfig};
 pub use events::HostEvent;
+pub use handles::{BeforeSendHook, ByPtr, ComposerRequest, SessionHandle};
 pub use inbox::{InboxAction, InboxState, ListKind, SortOrder, View};
 pub use open::{ActionKind, ActionState, Drift, OpenAction, OpenState};
 pub use session::{BeforeSend, Dispatchers, SendRequest, SendsState, Session, SyncState};
