@@ -11,6 +11,7 @@ use super::assumptions::{
 use super::config::{ClientConfig, ConfigError, Token, TokenSource};
 use super::error::ApiError;
 use super::ids::{ConversationId, GroupId, OperatorId};
+use super::lists::ListName;
 use super::transport::{
     AbortFlag, AbortListener, BodyMemo, FetchTransport, HttpRequest, HttpResponse, Method,
     Transport, TransportError,
@@ -109,17 +110,6 @@ impl Client<FetchTransport> {
     pub fn web(config: ClientConfig) -> Result<Self, ConfigError> {
         Self::new(config, FetchTransport)
     }
-}
-
-/// The three conversation lists of the API.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ListName {
-    /// `GET /api/conversations/unassigned`
-    Unassigned,
-    /// `GET /api/conversations/unread` (for the configured operator)
-    Unread,
-    /// `GET /api/conversations/not-answered` (for the configured operator)
-    NotAnswered,
 }
 
 /// What a poller keeps of one list between its polls: the last answer (so an identical one is
@@ -422,17 +412,12 @@ impl<T: Transport> Client<T> {
     }
 
     fn list_target(&self, name: ListName) -> Target {
-        match name {
-            ListName::Unassigned => self.api_target("/api/conversations/unassigned", &[]),
-            ListName::Unread => {
-                let q = self.operator_query();
-                self.api_target("/api/conversations/unread", &q)
-            }
-            ListName::NotAnswered => {
-                let q = self.operator_query();
-                self.api_target("/api/conversations/not-answered", &q)
-            }
-        }
+        let q = if name.per_operator() {
+            self.operator_query()
+        } else {
+            Vec::new()
+        };
+        self.api_target(name.path(), &q)
     }
 
     /// `GET /api/conversations/get?conversation_id=…`.

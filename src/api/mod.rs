@@ -18,9 +18,10 @@ pub mod transport;
 
 // The API's types, their decoding and the contract's assumptions live in the `blinger-api` crate
 // (no transport, no Yew), shared with servers; they are re-exported here under their old paths.
-pub use blinger_api::{assumptions, error, ids, url, wire};
+pub use blinger_api::{assumptions, error, ids, lists, url, wire};
+pub use lists::{ListName, PerList};
 
-pub use client::{AbortScope, Client, ListMemo, ListName, Polled, WebClient};
+pub use client::{AbortScope, Client, ListMemo, Polled, WebClient};
 pub use config::{ClientConfig, ConfigError, LocalBoxFuture, Token, TokenProvider, TokenSource};
 pub use error::ApiError;
 pub use ids::{ConversationId, GroupId, OperatorId, UserId};

@@ -131,7 +131,7 @@ pub fn Inbox(props: &InboxProps) -> Html {
         );
     }
     {
-        let lists: Option<Vec<_>> = crate::state::ListKind::ALL
+        let lists: Option<Vec<_>> = crate::api::ListName::ALL
             .iter()
             .map(|k| inbox.list(*k).items.clone().map(ByPtr))
             .collect();

@@ -9,90 +9,10 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::api::{ApiError, Conversation, ConversationId, Listed, Status, UserId};
+use crate::api::{
+    ApiError, Conversation, ConversationId, ListName, Listed, PerList, Status, UserId,
+};
 use crate::sync::diff::positions;
-
-/// The three lists the API has.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ListKind {
-    /// `GET /api/conversations/unassigned`
-    Unassigned,
-    /// `GET /api/conversations/unread`
-    Unread,
-    /// `GET /api/conversations/not-answered`
-    NotAnswered,
-}
-
-impl ListKind {
-    /// All three, in tab order.
-    pub const ALL: [ListKind; 3] = [
-        ListKind::Unassigned,
-        ListKind::Unread,
-        ListKind::NotAnswered,
-    ];
-
-    /// The API list it is.
-    pub fn api(self) -> crate::api::ListName {
-        match self {
-            ListKind::Unassigned => crate::api::ListName::Unassigned,
-            ListKind::Unread => crate::api::ListName::Unread,
-            ListKind::NotAnswered => crate::api::ListName::NotAnswered,
-        }
-    }
-}
-
-/// One value per list. Three fixed keys need no map: a hash map per value type cost its own
-/// copy of the hashing and probing code in the wasm.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PerList<T> {
-    unassigned: T,
-    unread: T,
-    not_answered: T,
-}
-
-impl<T> PerList<T> {
-    /// The value of each list from `f`.
-    pub fn from_fn(mut f: impl FnMut(ListKind) -> T) -> Self {
-        PerList {
-            unassigned: f(ListKind::Unassigned),
-            unread: f(ListKind::Unread),
-            not_answered: f(ListKind::NotAnswered),
-        }
-    }
-
-    /// The value of `kind`.
-    pub fn get(&self, kind: ListKind) -> &T {
-        match kind {
-            ListKind::Unassigned => &self.unassigned,
-            ListKind::Unread => &self.unread,
-            ListKind::NotAnswered => &self.not_answered,
-        }
-    }
-
-    /// The value of `kind`, to change.
-    pub fn get_mut(&mut self, kind: ListKind) -> &mut T {
-        match kind {
-            ListKind::Unassigned => &mut self.unassigned,
-            ListKind::Unread => &mut self.unread,
-            ListKind::NotAnswered => &mut self.not_answered,
-        }
-    }
-
-    /// The three values, in [`ListKind::ALL`] order.
-    pub fn iter(&self) -> impl Iterator<Item = &T> {
-        [&self.unassigned, &self.unread, &self.not_answered].into_iter()
-    }
-
-    /// The three values, to change.
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
-        [
-            &mut self.unassigned,
-            &mut self.unread,
-            &mut self.not_answered,
-        ]
-        .into_iter()
-    }
-}
 
 /// A view switch of the inbox.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -198,9 +118,9 @@ struct Derived {
 #[derive(Clone, Debug, PartialEq)]
 pub enum InboxAction {
     /// A list answered.
-    Loaded(ListKind, Listed<Conversation>),
+    Loaded(ListName, Listed<Conversation>),
     /// A list failed (its items are kept).
-    Failed(ListKind, ApiError),
+    Failed(ListName, ApiError),
     /// The operator picked a view.
     SetView(View),
     /// The operator picked a sort order.
@@ -227,7 +147,7 @@ impl InboxState {
     }
 
     /// One API list.
-    pub fn list(&self, kind: ListKind) -> &ListState {
+    pub fn list(&self, kind: ListName) -> &ListState {
         self.lists.get(kind)
     }
 
@@ -252,9 +172,9 @@ impl InboxState {
     pub fn count(&self, view: View) -> Option<usize> {
         match view {
             View::Attention => self.derived.attention,
-            View::Unassigned => self.items(ListKind::Unassigned).map(|v| v.len()),
-            View::Unread => self.items(ListKind::Unread).map(|v| v.len()),
-            View::NotAnswered => self.items(ListKind::NotAnswered).map(|v| v.len()),
+            View::Unassigned => self.items(ListName::Unassigned).map(|v| v.len()),
+            View::Unread => self.items(ListName::Unread).map(|v| v.len()),
+            View::NotAnswered => self.items(ListName::NotAnswered).map(|v| v.len()),
         }
     }
 
@@ -278,7 +198,7 @@ impl InboxState {
 
     /// Recomputes [`Derived`] (from [`refresh_rows`](Self::refresh_rows)).
     fn derive(&mut self) {
-        let loaded = ListKind::ALL.iter().any(|k| self.items(*k).is_some());
+        let loaded = ListName::ALL.iter().any(|k| self.items(*k).is_some());
         let merged = merged_refs(self.all_items());
         self.derived = Derived {
             attention: loaded.then_some(merged.len()),
@@ -307,12 +227,12 @@ impl InboxState {
         appeared + gone + positions.len() - longest_increasing(&positions)
     }
 
-    fn items(&self, kind: ListKind) -> Option<&Rc<Vec<Conversation>>> {
+    fn items(&self, kind: ListName) -> Option<&Rc<Vec<Conversation>>> {
         self.lists.get(kind).items.as_ref()
     }
 
     fn all_items(&self) -> impl Iterator<Item = &Conversation> {
-        ListKind::ALL
+        ListName::ALL
             .into_iter()
             .filter_map(|k| self.items(k))
             .flat_map(|v| v.iter())
@@ -322,15 +242,15 @@ impl InboxState {
     fn computed_rows(&self) -> Vec<Conversation> {
         let mut rows: Vec<Conversation> = match self.view {
             View::Attention => merged(self.all_items()),
-            View::Unassigned => self.listed(ListKind::Unassigned),
-            View::Unread => self.listed(ListKind::Unread),
-            View::NotAnswered => self.listed(ListKind::NotAnswered),
+            View::Unassigned => self.listed(ListName::Unassigned),
+            View::Unread => self.listed(ListName::Unread),
+            View::NotAnswered => self.listed(ListName::NotAnswered),
         };
         sort_rows(&mut rows, self.sort);
         rows
     }
 
-    fn listed(&self, kind: ListKind) -> Vec<Conversation> {
+    fn listed(&self, kind: ListName) -> Vec<Conversation> {
         self.items(kind)
             .map(|v| merged(v.iter()))
             .unwrap_or_default()
@@ -508,7 +428,7 @@ impl Reducible for InboxState {
             }
             InboxAction::Patched(conversation) => {
                 let conversation = *conversation;
-                for kind in ListKind::ALL {
+                for kind in ListName::ALL {
                     let entry = next.lists.get_mut(kind);
                     let Some(items) = &entry.items else { continue };
                     let belongs = belongs_in(kind, &conversation, next.me);
@@ -538,12 +458,12 @@ impl Reducible for InboxState {
 /// Whether a conversation belongs in an API list, by the contract's reading (see
 /// `api::assumptions`). Used only to patch lists optimistically after our own actions; the next
 /// poll is the truth.
-fn belongs_in(kind: ListKind, c: &Conversation, me: Option<UserId>) -> bool {
+fn belongs_in(kind: ListName, c: &Conversation, me: Option<UserId>) -> bool {
     let mine = me.is_some() && c.operator_user_id == me;
     match kind {
-        ListKind::Unassigned => c.status == Status::Unassigned,
-        ListKind::Unread => c.status == Status::Inbox && mine && c.unread_count > 0,
-        ListKind::NotAnswered => c.status == Status::Inbox && mine && !c.is_operator_last_message,
+        ListName::Unassigned => c.status == Status::Unassigned,
+        ListName::Unread => c.status == Status::Inbox && mine && c.unread_count > 0,
+        ListName::NotAnswered => c.status == Status::Inbox && mine && !c.is_operator_last_message,
     }
 }
 
@@ -576,15 +496,15 @@ mod tests {
         assert!(s.is_loading());
         let s = reduce(
             s,
-            InboxAction::Loaded(ListKind::Unassigned, listed(vec![conv(1, 10), conv(2, 30)])),
+            InboxAction::Loaded(ListName::Unassigned, listed(vec![conv(1, 10), conv(2, 30)])),
         );
         let s = reduce(
             s,
-            InboxAction::Loaded(ListKind::Unread, listed(vec![conv(2, 40), conv(3, 20)])),
+            InboxAction::Loaded(ListName::Unread, listed(vec![conv(2, 40), conv(3, 20)])),
         );
         let s = reduce(
             s,
-            InboxAction::Loaded(ListKind::NotAnswered, listed(vec![])),
+            InboxAction::Loaded(ListName::NotAnswered, listed(vec![])),
         );
         assert!(!s.is_loading());
         assert_eq!(ids(&s.shown), vec![2, 3, 1]);
@@ -600,11 +520,11 @@ mod tests {
     fn an_unchanged_poll_returns_the_same_state() {
         let s = reduce(
             Rc::new(InboxState::default()),
-            InboxAction::Loaded(ListKind::Unassigned, listed(vec![conv(1, 10)])),
+            InboxAction::Loaded(ListName::Unassigned, listed(vec![conv(1, 10)])),
         );
         let again = reduce(
             s.clone(),
-            InboxAction::Loaded(ListKind::Unassigned, listed(vec![conv(1, 10)])),
+            InboxAction::Loaded(ListName::Unassigned, listed(vec![conv(1, 10)])),
         );
         assert!(Rc::ptr_eq(&s, &again));
     }
@@ -613,7 +533,7 @@ mod tests {
     fn rows_do_not_jump_while_engaged_but_show_fresh_content() {
         let s = reduce(
             Rc::new(InboxState::default()),
-            InboxAction::Loaded(ListKind::Unassigned, listed(vec![conv(2, 20), conv(1, 10)])),
+            InboxAction::Loaded(ListName::Unassigned, listed(vec![conv(2, 20), conv(1, 10)])),
         );
         let s = reduce(s, InboxAction::Engage(true));
         let mut bumped = conv(1, 30);
@@ -621,7 +541,7 @@ mod tests {
         let s = reduce(
             s,
             InboxAction::Loaded(
-                ListKind::Unassigned,
+                ListName::Unassigned,
                 listed(vec![bumped, conv(2, 20), conv(3, 25)]),
             ),
         );
@@ -637,12 +557,12 @@ mod tests {
     fn leaving_the_list_applies_held_updates() {
         let s = reduce(
             Rc::new(InboxState::default()),
-            InboxAction::Loaded(ListKind::Unassigned, listed(vec![conv(1, 10)])),
+            InboxAction::Loaded(ListName::Unassigned, listed(vec![conv(1, 10)])),
         );
         let s = reduce(s, InboxAction::Engage(true));
         let s = reduce(
             s,
-            InboxAction::Loaded(ListKind::Unassigned, listed(vec![conv(2, 20), conv(1, 10)])),
+            InboxAction::Loaded(ListName::Unassigned, listed(vec![conv(2, 20), conv(1, 10)])),
         );
         assert_eq!(ids(&s.shown), vec![1]);
         let s = reduce(s, InboxAction::Engage(false));
@@ -664,17 +584,17 @@ mod tests {
     fn errors_keep_the_last_items() {
         let s = reduce(
             Rc::new(InboxState::default()),
-            InboxAction::Loaded(ListKind::Unassigned, listed(vec![conv(1, 10)])),
+            InboxAction::Loaded(ListName::Unassigned, listed(vec![conv(1, 10)])),
         );
         let s = reduce(
             s,
-            InboxAction::Failed(ListKind::Unassigned, ApiError::Timeout),
+            InboxAction::Failed(ListName::Unassigned, ApiError::Timeout),
         );
         assert_eq!(s.error(), Some(&ApiError::Timeout));
         assert_eq!(ids(&s.shown), vec![1]);
         let s = reduce(
             s,
-            InboxAction::Loaded(ListKind::Unassigned, listed(vec![conv(1, 10)])),
+            InboxAction::Loaded(ListName::Unassigned, listed(vec![conv(1, 10)])),
         );
         assert_eq!(s.error(), None);
     }
@@ -685,11 +605,11 @@ mod tests {
         let s = reduce(Rc::new(InboxState::default()), InboxAction::Me(me));
         let s = reduce(
             s,
-            InboxAction::Loaded(ListKind::Unassigned, listed(vec![conv(1, 10)])),
+            InboxAction::Loaded(ListName::Unassigned, listed(vec![conv(1, 10)])),
         );
         let s = reduce(
             s,
-            InboxAction::Loaded(ListKind::NotAnswered, listed(vec![])),
+            InboxAction::Loaded(ListName::NotAnswered, listed(vec![])),
         );
         let mut taken = conv(1, 11);
         taken.status = Status::Inbox;

@@ -11,7 +11,7 @@ pub mod session;
 pub use config::{ConfigHandle, SendKey, Theme, WidgetConfig};
 pub use events::HostEvent;
 pub use handles::{BeforeSendHook, ByPtr, ComposerRequest, SessionHandle};
-pub use inbox::{InboxAction, InboxState, ListKind, SortOrder, View};
+pub use inbox::{InboxAction, InboxState, SortOrder, View};
 pub use open::{ActionKind, ActionState, Drift, OpenAction, OpenState};
 pub use session::{BeforeSend, Dispatchers, SendRequest, SendsState, Session, SyncState};
 

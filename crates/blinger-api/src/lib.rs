@@ -13,12 +13,14 @@
 pub mod assumptions;
 pub mod error;
 pub mod ids;
+pub mod lists;
 pub mod response;
 pub mod url;
 pub mod wire;
 
 pub use error::ApiError;
 pub use ids::{ConversationId, GroupId, OperatorId, UserId};
+pub use lists::{ListName, PerList};
 pub use response::HttpResponse;
 pub use wire::{
     Channel, Conversation, DecodeIssue, Group, HistoryMessage, Listed, MessageKind, Operator,

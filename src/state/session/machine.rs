@@ -9,9 +9,10 @@ use yew::{Callback, UseReducerDispatcher};
 
 use super::reducers::{SendsState, SyncAction, SyncState};
 use crate::api::{AbortScope, Conversation, ConversationId, ListMemo, Operator, UserId, WebClient};
+use crate::api::{ListName, PerList};
 use crate::state::config::ConfigHandle;
 use crate::state::events::HostEvent;
-use crate::state::inbox::{InboxAction, InboxState, ListKind, PerList};
+use crate::state::inbox::{InboxAction, InboxState};
 use crate::state::open::OpenState;
 use crate::sync::drafts::{DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS, Drafts};
 use crate::sync::outbox::{LocalId, Outbox, SendKind};
@@ -21,7 +22,7 @@ use crate::sync::storage::{Persisted, keys, namespace};
 /// What is polled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Resource {
-    List(ListKind),
+    List(ListName),
     Open,
     Directory,
 }
@@ -261,7 +262,7 @@ impl Session {
         if online != self.online.get() {
             self.set_online(online);
         }
-        for kind in ListKind::ALL {
+        for kind in ListName::ALL {
             if let Some(ticket) = self.with_scheduler(Resource::List(kind), |s| s.begin(now)) {
                 self.spawn_list(kind, ticket);
             }

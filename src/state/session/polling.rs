@@ -5,9 +5,10 @@ use std::rc::Rc;
 
 use super::machine::{Resource, Session, now_ms};
 use super::reducers::SyncAction;
+use crate::api::ListName;
 use crate::api::{ApiError, Conversation, ConversationId, Polled, UserId};
 use crate::state::events::HostEvent;
-use crate::state::inbox::{InboxAction, ListKind};
+use crate::state::inbox::InboxAction;
 use crate::state::open::OpenAction;
 use crate::sync::scheduler::{PollScheduler, PollState, Verdict};
 
@@ -47,13 +48,13 @@ impl Session {
 
     pub(super) fn spawn_list(
         self: &Rc<Self>,
-        kind: ListKind,
+        kind: ListName,
         ticket: crate::sync::scheduler::RequestTicket,
     ) {
         let this = Rc::clone(self);
         wasm_bindgen_futures::spawn_local(async move {
             let memo = this.memos.get(kind).clone();
-            let result = this.client.poll_list(kind.api(), &memo).await;
+            let result = this.client.poll_list(kind, &memo).await;
             if this.stopped.get() {
                 return;
             }
@@ -95,7 +96,7 @@ impl Session {
                         // conversations are known (after a reload, that is the first list).
                         this.publish_drafted();
                     }
-                    if matches!(kind, ListKind::Unread | ListKind::NotAnswered)
+                    if matches!(kind, ListName::Unread | ListName::NotAnswered)
                         && this.me.get().is_none()
                     {
                         // These lists are filtered by my operator, so their assignee is me.
