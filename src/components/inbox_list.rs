@@ -33,24 +33,6 @@ pub struct InboxListProps {
     pub onview: Callback<View>,
 }
 
-fn view_label(view: View) -> Key {
-    match view {
-        View::Attention => Key::ViewAttention,
-        View::Unassigned => Key::ViewUnassigned,
-        View::Unread => Key::ViewUnread,
-        View::NotAnswered => Key::ViewNotAnswered,
-    }
-}
-
-fn empty_text(view: View) -> Key {
-    match view {
-        View::Attention => Key::EmptyAttention,
-        View::Unassigned => Key::EmptyUnassigned,
-        View::Unread => Key::EmptyUnread,
-        View::NotAnswered => Key::EmptyNotAnswered,
-    }
-}
-
 /// The list pane.
 #[component]
 pub fn InboxList(props: &InboxListProps) -> Html {
@@ -75,7 +57,7 @@ pub fn InboxList(props: &InboxListProps) -> Html {
         })
     };
 
-    let tabs = View::ALL.into_iter().map(|view| {
+    let tabs = View::ALL.iter().copied().map(|view| {
         let selected = state.view == view;
         let count = state.count(view);
         let onclick = props.onview.reform(move |_| view);
@@ -83,7 +65,7 @@ pub fn InboxList(props: &InboxListProps) -> Html {
             <button type="button" role="tab" class={classes!("bi-tab", selected.then_some("bi-tab--selected"))}
                 aria-selected={if selected { "true" } else { "false" }}
                 data-testid={view.testid()} {onclick}>
-                <span>{ t(view_label(view)) }</span>
+                <span>{ t(view.label()) }</span>
                 if let Some(n) = count {
                     <span class="bi-tab__count" aria-label={format!("{n} {}", t(Key::ConversationsWord))}>{ n }</span>
                 }
@@ -134,14 +116,14 @@ pub fn InboxList(props: &InboxListProps) -> Html {
         if state.error().is_some() && state.count(state.view).is_none() {
             html! {}
         } else {
-            html! { <EmptyState title={t(empty_text(state.view))} /> }
+            html! { <EmptyState title={t(state.view.empty_text())} /> }
         }
     } else {
         html! {
             <RowList rows={state.shown.clone()} view={state.view} selected={state.selected} {cursor}
                 drafted={props.sends.drafted.clone()} me={props.sync.me}
                 operators={props.sync.operators.clone()} groups={props.sync.groups.clone()}
-                {locale} label={t(view_label(state.view))} onopen={row_onopen} {onengage} />
+                {locale} label={t(state.view.label())} onopen={row_onopen} {onengage} />
         }
     };
 

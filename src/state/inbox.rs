@@ -9,59 +9,11 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
+use super::view::View;
 use crate::api::{
     ApiError, Conversation, ConversationId, ListName, Listed, PerList, Status, UserId,
 };
 use crate::sync::diff::positions;
-
-/// A view switch of the inbox.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum View {
-    /// Everything that needs an operator: the union of the three lists.
-    #[default]
-    Attention,
-    /// Waiting for someone to take it.
-    Unassigned,
-    /// In my inbox with unread messages.
-    Unread,
-    /// In my inbox, the client spoke last.
-    NotAnswered,
-}
-
-impl View {
-    /// Every view, in tab order.
-    pub const ALL: [View; 4] = [
-        View::Attention,
-        View::Unassigned,
-        View::Unread,
-        View::NotAnswered,
-    ];
-
-    /// The `data-testid` of its switch.
-    pub fn testid(self) -> &'static str {
-        match self {
-            View::Attention => "inbox-view-attention",
-            View::Unassigned => "inbox-view-unassigned",
-            View::Unread => "inbox-view-unread",
-            View::NotAnswered => "inbox-view-not-answered",
-        }
-    }
-
-    /// The name used by the JS API (`setView`) and the `view` attribute.
-    pub fn name(self) -> &'static str {
-        match self {
-            View::Attention => "attention",
-            View::Unassigned => "unassigned",
-            View::Unread => "unread",
-            View::NotAnswered => "not-answered",
-        }
-    }
-
-    /// Parses [`View::name`].
-    pub fn parse(name: &str) -> Option<View> {
-        View::ALL.into_iter().find(|v| v.name() == name.trim())
-    }
-}
 
 /// How rows are ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -633,7 +585,7 @@ mod tests {
 
     #[test]
     fn views_round_trip_their_names() {
-        for v in View::ALL {
+        for &v in View::ALL {
             assert_eq!(View::parse(v.name()), Some(v));
         }
         assert_eq!(View::parse("nope"), None);

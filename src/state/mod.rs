@@ -7,13 +7,15 @@ pub mod handles;
 pub mod inbox;
 pub mod open;
 pub mod session;
+pub mod view;
 
 pub use config::{ConfigHandle, SendKey, Theme, WidgetConfig};
 pub use events::HostEvent;
 pub use handles::{BeforeSendHook, ByPtr, ComposerRequest, SessionHandle};
-pub use inbox::{InboxAction, InboxState, SortOrder, View};
+pub use inbox::{InboxAction, InboxState, SortOrder};
 pub use open::{ActionKind, ActionState, Drift, OpenAction, OpenState};
 pub use session::{BeforeSend, Dispatchers, SendRequest, SendsState, Session, SyncState};
+pub use view::View;
 
 /// A client's conversation for the reducer tests: unassigned, one unread, the client spoke last
 /// at `updated`.

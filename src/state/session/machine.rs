@@ -300,7 +300,7 @@ impl Session {
     }
 
     /// Switches the inbox view (the JS API's `setView`).
-    pub fn set_view(&self, view: crate::state::inbox::View) {
+    pub fn set_view(&self, view: crate::state::View) {
         self.dispatch.inbox.dispatch(InboxAction::SetView(view));
     }
 
