@@ -1,0 +1,7 @@
+//! [`Client`]: one async function per Blinger endpoint.
+
+mod endpoints;
+mod exchange;
+mod handle;
+
+pub use handle::{AbortScope, Client, ListMemo, Polled, WebClient};
