@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use crate::channels::{APPLICATIONS, app_label};
+use crate::clock::now;
 use crate::model::{BlingerUser, Conversation, Group, Message, MessageKind, Operator};
 use crate::rng::Rng;
 
@@ -75,14 +77,6 @@ impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Db")
     }
-}
-
-/// Current Unix time in seconds.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 const CONVERSATION_SELECT: &str = "SELECT c.id, c.user_id, c.operator_user_id, \
@@ -559,8 +553,8 @@ impl Db {
         for i in 0..n {
             let at = now - i64::try_from(i % 5000).unwrap_or(0);
             let new = NewConversation {
-                application: crate::seed::APPLICATIONS
-                    .get(i % crate::seed::APPLICATIONS.len())
+                application: APPLICATIONS
+                    .get(i % APPLICATIONS.len())
                     .copied()
                     .unwrap_or("livechat"),
                 from_user_name: Some(&format!("Bulk client {i}")),
@@ -691,7 +685,7 @@ pub fn create_conversation(
         Some(name) => name.to_owned(),
         None => format!(
             "{} client #{from_blinger_user_id}",
-            crate::seed::app_label(spec.application)
+            app_label(spec.application)
         ),
     };
     let unassigned_date = (spec.status == "unassigned").then_some(spec.at);

@@ -50,7 +50,7 @@ impl From<ActionError> for ApiError {
                 "application",
                 format!(
                     "application must be one of: {}",
-                    crate::seed::APPLICATIONS.join(", ")
+                    crate::channels::APPLICATIONS.join(", ")
                 ),
             ),
             ActionError::Db(_) => Self::Internal,
@@ -330,7 +330,7 @@ pub fn simulate_once(state: &AppState) -> Result<(), ActionError> {
             .unwrap_or("Simulated client")
             .to_owned();
         let application = rng
-            .pick(crate::seed::APPLICATIONS)
+            .pick(crate::channels::APPLICATIONS)
             .copied()
             .unwrap_or("livechat");
         (new, pick, text, name, application)

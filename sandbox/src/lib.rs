@@ -9,6 +9,8 @@
 
 pub mod assumptions;
 pub mod body;
+pub mod channels;
+pub mod clock;
 pub mod db;
 pub mod error;
 pub mod faults;

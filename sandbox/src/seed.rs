@@ -3,7 +3,9 @@
 
 use rusqlite::{Transaction, params};
 
-use crate::db::{ActionError, Db, NewConversation, create_conversation, insert_message, now};
+use crate::channels::{APPLICATIONS, app_label};
+use crate::clock::now;
+use crate::db::{ActionError, Db, NewConversation, create_conversation, insert_message};
 use crate::model::MessageKind;
 use crate::rng::Rng;
 
@@ -24,40 +26,6 @@ impl std::str::FromStr for SeedMode {
             "demo" => Ok(Self::Demo),
             other => Err(format!("unknown seed {other:?} (expected demo or empty)")),
         }
-    }
-}
-
-/// Channels (applications) the account has, one company account each.
-pub const APPLICATIONS: &[&str] = &[
-    "livechat",
-    "telegrambot",
-    "whatsapp",
-    "facebook",
-    "viber",
-    "vk",
-    "email",
-    "twitter",
-    "wechat",
-    "line",
-    "skype",
-    "custom",
-];
-
-/// Human label of an application (default client names).
-pub fn app_label(application: &str) -> &'static str {
-    match application {
-        "livechat" => "LiveChat",
-        "telegrambot" => "Telegram",
-        "whatsapp" => "WhatsApp",
-        "facebook" => "Facebook",
-        "viber" => "Viber",
-        "vk" => "VK",
-        "email" => "E-mail",
-        "twitter" => "Twitter",
-        "wechat" => "WeChat",
-        "line" => "Line",
-        "skype" => "Skype",
-        _ => "Custom",
     }
 }
 
