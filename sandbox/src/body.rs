@@ -27,12 +27,19 @@ impl<S: Send + Sync> FromRequest<S> for ApiRequest {
     type Rejection = std::convert::Infallible;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self::read(req).await)
+    }
+}
+
+impl ApiRequest {
+    /// Splits `req` into headers, query and its size-limited body.
+    pub async fn read(req: Request) -> Self {
         let (parts, body) = req.into_parts();
-        Ok(Self {
+        Self {
             query: parts.uri.query().map(str::to_owned),
             headers: parts.headers,
             body: read_limited(body).await,
-        })
+        }
     }
 }
 

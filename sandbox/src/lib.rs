@@ -8,6 +8,7 @@
 //! thin CLI around it.
 
 pub mod assumptions;
+pub mod auth;
 pub mod body;
 pub mod channels;
 pub mod clock;
@@ -20,6 +21,7 @@ pub mod log;
 pub mod model;
 pub mod rng;
 pub mod seed;
+pub mod state;
 pub mod web;
 pub mod webhooks;
 
@@ -38,7 +40,7 @@ pub use crate::db::{BulkSpec, Db};
 pub use crate::log::LogSink;
 pub use crate::seed::SeedMode;
 
-use crate::handlers::{AppState, Shared};
+use crate::state::{AppState, Shared};
 
 /// Everything the server can be told.
 #[derive(Clone)]
