@@ -1,12 +1,11 @@
 //! Token authentication for the API: the `Authentication` header must carry this account's raw
-//! token. An endpoint takes [`AuthedQuery`] (GET: its fields come from the query string) or
-//! [`AuthedBody`] (POST: its fields come from the body) as its last argument; the extractor reads
-//! the request, checks the token first (401 [`ApiError::EmptyToken`] / [`ApiError::InvalidToken`]),
-//! then the body size (413), then decodes the fields, so a handler cannot run unauthenticated and
-//! its signature says that it is authenticated.
+//! token. Every token-checked endpoint takes [`Authenticated`] as its last argument; the
+//! extractor reads the request, checks the token first (401 [`ApiError::EmptyToken`] /
+//! [`ApiError::InvalidToken`]), then the body size (413), then decodes the request's fields, so a
+//! handler cannot run unauthenticated and its signature says that it is authenticated.
 
 use axum::extract::{FromRef, FromRequest, Request};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Method};
 
 use crate::body::{ApiRequest, Fields};
 use crate::error::ApiError;
@@ -22,22 +21,12 @@ pub fn authorize(token: &str, headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
-/// The whole request (body read, or drained when too large), once its token is checked.
-async fn authenticated<S>(req: Request, state: &S) -> Result<ApiRequest, ApiError>
-where
-    S: Send + Sync,
-    Shared: FromRef<S>,
-{
-    let req = ApiRequest::read(req).await;
-    authorize(&Shared::from_ref(state).token, &req.headers)?;
-    Ok(req)
-}
-
-/// The query-string fields of a request that carried the account token (GET endpoints).
+/// The fields of a request that carried the account token: from the query string for GET (and
+/// HEAD), from the body (form, multipart or JSON) for the POST endpoints.
 #[derive(Debug)]
-pub struct AuthedQuery(pub Fields);
+pub struct Authenticated(pub Fields);
 
-impl<S> FromRequest<S> for AuthedQuery
+impl<S> FromRequest<S> for Authenticated
 where
     S: Send + Sync,
     Shared: FromRef<S>,
@@ -45,28 +34,16 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let req = authenticated(req, state).await?;
-        req.body?;
-        Ok(Self(Fields::from_query(req.query.as_deref())))
-    }
-}
-
-/// The body fields (form, multipart or JSON) of a request that carried the account token (POST
-/// endpoints).
-#[derive(Debug)]
-pub struct AuthedBody(pub Fields);
-
-impl<S> FromRequest<S> for AuthedBody
-where
-    S: Send + Sync,
-    Shared: FromRef<S>,
-{
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let req = authenticated(req, state).await?;
+        let reads_query = matches!(*req.method(), Method::GET | Method::HEAD);
+        let req = ApiRequest::read(req).await;
+        authorize(&Shared::from_ref(state).token, &req.headers)?;
         let body = req.body?;
-        Ok(Self(Fields::from_body(&req.headers, body).await?))
+        let fields = if reads_query {
+            Fields::from_query(req.query.as_deref())
+        } else {
+            Fields::from_body(&req.headers, body).await?
+        };
+        Ok(Self(fields))
     }
 }
 

@@ -1,7 +1,7 @@
 //! The API endpoints (`/api/...`) and the token-checked sandbox extensions (`/sandbox/...`):
-//! each takes its fields through [`crate::auth::AuthedQuery`] or [`crate::auth::AuthedBody`] (so
-//! it only runs for the account token), validates them, calls the database and fires the
-//! webhook; plus the simulator's step, the 404/405 fallbacks and the `/` hint.
+//! each takes its fields through [`Authenticated`] (so it only runs for the account token),
+//! validates them, calls the database and fires the webhook; plus the simulator's step, the
+//! 404/405 fallbacks and the `/` hint.
 
 use std::sync::PoisonError;
 
@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde_json::json;
 
-use crate::auth::{AuthedBody, AuthedQuery};
+use crate::auth::Authenticated;
 use crate::body::{ApiRequest, Fields};
 use crate::db::{ActionError, CustomerMessage, Transition};
 use crate::error::{ApiError, ApiResult, ok};
@@ -62,27 +62,33 @@ fn transition(state: &AppState, mut f: Fields, transition: Transition) -> ApiRes
 }
 
 /// `POST /api/conversations/start`.
-pub async fn start(State(state): State<Shared>, AuthedBody(f): AuthedBody) -> ApiResult {
+pub async fn start(State(state): State<Shared>, Authenticated(f): Authenticated) -> ApiResult {
     transition(&state, f, Transition::Start)
 }
 
 /// `POST /api/conversations/assign-operator`.
-pub async fn assign_operator(State(state): State<Shared>, AuthedBody(f): AuthedBody) -> ApiResult {
+pub async fn assign_operator(
+    State(state): State<Shared>,
+    Authenticated(f): Authenticated,
+) -> ApiResult {
     transition(&state, f, Transition::AssignOperator)
 }
 
 /// `POST /api/conversations/close`.
-pub async fn close(State(state): State<Shared>, AuthedBody(f): AuthedBody) -> ApiResult {
+pub async fn close(State(state): State<Shared>, Authenticated(f): Authenticated) -> ApiResult {
     transition(&state, f, Transition::Close)
 }
 
 /// `POST /api/conversations/unassign`.
-pub async fn unassign(State(state): State<Shared>, AuthedBody(f): AuthedBody) -> ApiResult {
+pub async fn unassign(State(state): State<Shared>, Authenticated(f): Authenticated) -> ApiResult {
     transition(&state, f, Transition::Unassign)
 }
 
 /// `POST /api/conversations/assign-group`.
-pub async fn assign_group(State(state): State<Shared>, AuthedBody(mut f): AuthedBody) -> ApiResult {
+pub async fn assign_group(
+    State(state): State<Shared>,
+    Authenticated(mut f): Authenticated,
+) -> ApiResult {
     let conversation_id = f.required_int("conversation_id");
     let group_id = f.required_int("group_id");
     let operator_id = f.int("operator_id");
@@ -142,25 +148,28 @@ fn send(state: &AppState, mut f: Fields, kind: MessageKind) -> ApiResult {
 }
 
 /// `POST /api/conversations/send-message`.
-pub async fn send_message(State(state): State<Shared>, AuthedBody(f): AuthedBody) -> ApiResult {
+pub async fn send_message(
+    State(state): State<Shared>,
+    Authenticated(f): Authenticated,
+) -> ApiResult {
     send(&state, f, MessageKind::Message)
 }
 
 /// `POST /api/conversations/send-file-message`.
 pub async fn send_file_message(
     State(state): State<Shared>,
-    AuthedBody(f): AuthedBody,
+    Authenticated(f): Authenticated,
 ) -> ApiResult {
     send(&state, f, MessageKind::File)
 }
 
 /// `POST /api/conversations/send-note`.
-pub async fn send_note(State(state): State<Shared>, AuthedBody(f): AuthedBody) -> ApiResult {
+pub async fn send_note(State(state): State<Shared>, Authenticated(f): Authenticated) -> ApiResult {
     send(&state, f, MessageKind::Note)
 }
 
 /// `GET /api/conversations/unassigned`.
-pub async fn list_unassigned(State(state): State<Shared>, _: AuthedQuery) -> ApiResult {
+pub async fn list_unassigned(State(state): State<Shared>, _: Authenticated) -> ApiResult {
     Ok(ok(state.db.list_unassigned()?))
 }
 
@@ -171,7 +180,10 @@ fn list_operator(state: &AppState, mut f: Fields) -> Result<Operator, ApiError> 
 }
 
 /// `GET /api/conversations/unread?operator_id=`.
-pub async fn list_unread(State(state): State<Shared>, AuthedQuery(f): AuthedQuery) -> ApiResult {
+pub async fn list_unread(
+    State(state): State<Shared>,
+    Authenticated(f): Authenticated,
+) -> ApiResult {
     let operator = list_operator(&state, f)?;
     Ok(ok(state.db.list_unread(operator.user_id)?))
 }
@@ -179,26 +191,26 @@ pub async fn list_unread(State(state): State<Shared>, AuthedQuery(f): AuthedQuer
 /// `GET /api/conversations/not-answered?operator_id=`.
 pub async fn list_not_answered(
     State(state): State<Shared>,
-    AuthedQuery(f): AuthedQuery,
+    Authenticated(f): Authenticated,
 ) -> ApiResult {
     let operator = list_operator(&state, f)?;
     Ok(ok(state.db.list_not_answered(operator.user_id)?))
 }
 
 /// `GET /api/conversations/get?conversation_id=`.
-pub async fn get(State(state): State<Shared>, AuthedQuery(mut f): AuthedQuery) -> ApiResult {
+pub async fn get(State(state): State<Shared>, Authenticated(mut f): Authenticated) -> ApiResult {
     let id = f.required_int("conversation_id");
     f.finish()?;
     Ok(ok(state.db.conversation(id)?))
 }
 
 /// `GET /api/operators/all`.
-pub async fn operators_all(State(state): State<Shared>, _: AuthedQuery) -> ApiResult {
+pub async fn operators_all(State(state): State<Shared>, _: Authenticated) -> ApiResult {
     Ok(ok(state.db.operators()?))
 }
 
 /// `GET /api/operators/groups`.
-pub async fn operators_groups(State(state): State<Shared>, _: AuthedQuery) -> ApiResult {
+pub async fn operators_groups(State(state): State<Shared>, _: Authenticated) -> ApiResult {
     Ok(ok(state.db.groups()?))
 }
 
@@ -206,7 +218,7 @@ pub async fn operators_groups(State(state): State<Shared>, _: AuthedQuery) -> Ap
 pub async fn messages(
     State(state): State<Shared>,
     path: Result<Path<String>, PathRejection>,
-    _: AuthedQuery,
+    _: Authenticated,
 ) -> ApiResult {
     let id = path.map(|Path(id)| id).unwrap_or_default();
     let id: i64 = id
@@ -219,7 +231,7 @@ pub async fn messages(
 /// `POST /sandbox/customer-message`.
 pub async fn customer_message(
     State(state): State<Shared>,
-    AuthedBody(mut f): AuthedBody,
+    Authenticated(mut f): Authenticated,
 ) -> ApiResult {
     let input = CustomerMessage {
         text: f.required_text("text"),
