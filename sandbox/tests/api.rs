@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use blinger_sandbox::rng::Rng;
 use blinger_sandbox::{BulkSpec, SeedMode};
-use common::{Sandbox, fixture};
+use common::{Sandbox, api_error, fixture};
 use serde_json::{Value, json};
 
 const GET_ENDPOINTS: &[&str] = &[
@@ -89,12 +89,7 @@ fn fixtures_match_shared() {
 async fn start_response_has_exactly_the_fixture_fields() {
     let sb = Sandbox::start(SeedMode::Empty).await;
     let id = sb.new_conversation("124124").await;
-    let (status, body) = sb
-        .post_form(
-            "/api/conversations/start",
-            &[("conversation_id", &id.to_string())],
-        )
-        .await;
+    let (status, body) = sb.act("start", &id.to_string(), &[]).await;
     assert_eq!(status, 200, "{body}");
     let documented = fixture("conversation-start-200.json");
     let (mut want, mut got) = (BTreeSet::new(), BTreeSet::new());
@@ -175,81 +170,49 @@ async fn documented_errors_match_the_fixtures() {
     }
 
     let id = sb.new_conversation("hi").await.to_string();
-    let (status, body) = sb
-        .post_form(
-            "/api/conversations/start",
-            &[("conversation_id", &id), ("operator_id", "99")],
-        )
-        .await;
+    let (status, body) = sb.act("start", &id, &[("operator_id", "99")]).await;
     assert_eq!(
         (status, body),
         (400, fixture("error-400-operator-not-found.json"))
     );
-    let (status, _) = sb
-        .post_form(
-            "/api/conversations/start",
-            &[("conversation_id", &id), ("operator_id", "2")],
-        )
-        .await;
+    let (status, _) = sb.act("start", &id, &[("operator_id", "2")]).await;
     assert_eq!(status, 200);
-    let (status, body) = sb
-        .post_form("/api/conversations/start", &[("conversation_id", &id)])
-        .await;
+    let (status, body) = sb.act("start", &id, &[]).await;
     assert_eq!(
         (status, body),
         (400, fixture("error-400-assigned-to-another-operator.json"))
     );
 
-    let (status, body) = sb
-        .post_form("/api/conversations/close", &[("conversation_id", "4242")])
-        .await;
     assert_eq!(
-        (status, body),
-        (
+        sb.act("close", "4242", &[]).await,
+        api_error(400, json!("Conversation not found"))
+    );
+    assert_eq!(
+        sb.act("assign-group", &id, &[("group_id", "77")]).await,
+        api_error(400, json!("Group not found"))
+    );
+    assert_eq!(
+        sb.post_form("/api/conversations/start", &[]).await,
+        api_error(
             400,
-            json!({"status": 400, "error": "Conversation not found"})
+            json!({"conversation_id": "conversation_id is required"})
         )
     );
-    let (status, body) = sb
-        .post_form(
-            "/api/conversations/assign-group",
-            &[("conversation_id", &id), ("group_id", "77")],
-        )
-        .await;
     assert_eq!(
-        (status, body),
-        (400, json!({"status": 400, "error": "Group not found"}))
-    );
-    let (status, body) = sb.post_form("/api/conversations/start", &[]).await;
-    assert_eq!(
-        (status, body),
-        (
+        sb.act("assign-operator", "x", &[]).await,
+        api_error(
             400,
-            json!({"status": 400, "error": {"conversation_id": "conversation_id is required"}})
-        )
-    );
-    let (status, body) = sb
-        .post_form(
-            "/api/conversations/assign-operator",
-            &[("conversation_id", "x")],
-        )
-        .await;
-    assert_eq!(
-        (status, body),
-        (
-            400,
-            json!({"status": 400, "error": {
+            json!({
                 "conversation_id": "conversation_id must be an integer",
                 "operator_id": "operator_id is required"
-            }})
+            })
         )
     );
-    let (status, body) = sb.get("/api/conversations/get").await;
     assert_eq!(
-        (status, body),
-        (
+        sb.get("/api/conversations/get").await,
+        api_error(
             400,
-            json!({"status": 400, "error": {"conversation_id": "conversation_id is required"}})
+            json!({"conversation_id": "conversation_id is required"})
         )
     );
     let (status, body) = sb.get("/api/conversations/unread?operator_id=12345").await;
@@ -322,9 +285,7 @@ async fn lifecycle_and_message_flags() {
     assert_eq!(sb.list_ids("/api/conversations/unassigned").await, vec![id]);
 
     // start as the owner (operator_id omitted)
-    let (status, body) = sb
-        .post_form("/api/conversations/start", &[("conversation_id", &ids)])
-        .await;
+    let (status, body) = sb.act("start", &ids, &[]).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["data"]["status"], "inbox");
     assert_eq!(body["data"]["operator_user_id"], 1001);
@@ -348,34 +309,15 @@ async fn lifecycle_and_message_flags() {
             .is_empty()
     );
     // start again by the same operator: fine; by another: refused
-    assert_eq!(
-        sb.post_form(
-            "/api/conversations/start",
-            &[("conversation_id", &ids), ("operator_id", "1")]
-        )
-        .await
-        .0,
-        200
-    );
-    assert_eq!(
-        sb.post_form(
-            "/api/conversations/start",
-            &[("conversation_id", &ids), ("operator_id", "3")]
-        )
-        .await
-        .0,
-        400
-    );
+    assert_eq!(sb.act("start", &ids, &[("operator_id", "1")]).await.0, 200);
+    assert_eq!(sb.act("start", &ids, &[("operator_id", "3")]).await.0, 400);
 
     // get does not clear unread
     assert_eq!(sb.conversation(id).await["unread_count"], 1);
 
     // reply
     let (status, body) = sb
-        .post_form(
-            "/api/conversations/send-message",
-            &[("conversation_id", &ids), ("text", "Здравствуйте!")],
-        )
+        .act("send-message", &ids, &[("text", "Здравствуйте!")])
         .await;
     assert_eq!(status, 200, "{body}");
     let d = &body["data"];
@@ -421,12 +363,10 @@ async fn lifecycle_and_message_flags() {
 
     // a file
     let (status, body) = sb
-        .post_form(
-            "/api/conversations/send-file-message",
-            &[
-                ("conversation_id", &ids),
-                ("file_url", "https://example.com/a.png"),
-            ],
+        .act(
+            "send-file-message",
+            &ids,
+            &[("file_url", "https://example.com/a.png")],
         )
         .await;
     assert_eq!(status, 200, "{body}");
@@ -435,43 +375,25 @@ async fn lifecycle_and_message_flags() {
     assert_eq!(body["data"]["is_inner_message"], false);
 
     // close; sending is refused; lists drop it
-    let (status, body) = sb
-        .post_form("/api/conversations/close", &[("conversation_id", &ids)])
-        .await;
+    let (status, body) = sb.act("close", &ids, &[]).await;
     assert_eq!(
         (status, body["data"]["status"].as_str()),
         (200, Some("closed"))
     );
-    let (status, body) = sb
-        .post_form(
-            "/api/conversations/send-message",
-            &[("conversation_id", &ids), ("text", "late")],
-        )
-        .await;
     assert_eq!(
-        (status, body),
-        (
-            400,
-            json!({"status": 400, "error": "The conversation is closed"})
-        )
+        sb.act("send-message", &ids, &[("text", "late")]).await,
+        api_error(400, json!("The conversation is closed"))
     );
     assert!(sb.list_ids("/api/conversations/unread").await.is_empty());
 
     // start reopens a closed conversation (even for another operator)
-    let (status, body) = sb
-        .post_form(
-            "/api/conversations/start",
-            &[("conversation_id", &ids), ("operator_id", "2")],
-        )
-        .await;
+    let (status, body) = sb.act("start", &ids, &[("operator_id", "2")]).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["data"]["status"], "inbox");
     assert_eq!(body["data"]["operator_user_id"], 1002);
 
     // unassign
-    let (status, body) = sb
-        .post_form("/api/conversations/unassign", &[("conversation_id", &ids)])
-        .await;
+    let (status, body) = sb.act("unassign", &ids, &[]).await;
     assert_eq!(status, 200);
     assert_eq!(body["data"]["status"], "unassigned");
     assert_eq!(body["data"]["operator_user_id"], Value::Null);
@@ -480,10 +402,7 @@ async fn lifecycle_and_message_flags() {
 
     // assign-operator, assign-group
     let (status, body) = sb
-        .post_form(
-            "/api/conversations/assign-operator",
-            &[("conversation_id", &ids), ("operator_id", "3")],
-        )
+        .act("assign-operator", &ids, &[("operator_id", "3")])
         .await;
     assert_eq!(status, 200);
     assert_eq!(body["data"]["operator_user_id"], 1003);
@@ -499,19 +418,13 @@ async fn lifecycle_and_message_flags() {
         vec![id]
     );
     assert!(sb.list_ids("/api/conversations/unread").await.is_empty());
-    let (status, body) = sb
-        .post_form(
-            "/api/conversations/assign-group",
-            &[("conversation_id", &ids), ("group_id", "2")],
-        )
-        .await;
+    let (status, body) = sb.act("assign-group", &ids, &[("group_id", "2")]).await;
     assert_eq!(status, 200);
     assert_eq!(body["data"]["group_id"], 2);
     assert_eq!(body["data"]["status"], "inbox");
 
     // a client writing into a closed conversation sends it back to unassigned
-    sb.post_form("/api/conversations/close", &[("conversation_id", &ids)])
-        .await;
+    sb.act("close", &ids, &[]).await;
     let c3 = sb
         .customer(json!({"text": "hello again", "conversation_id": id}))
         .await;
@@ -577,33 +490,19 @@ async fn text_and_url_validation() {
         "/api/conversations/send-message",
         "/api/conversations/send-note",
     ] {
-        let (status, body) = sb
-            .post_form(path, &[("conversation_id", &id), ("text", "  \n\t ")])
-            .await;
         assert_eq!(
-            (status, body),
-            (
-                400,
-                json!({"status": 400, "error": {"text": "text must not be empty"}})
-            )
+            sb.post_form(path, &[("conversation_id", &id), ("text", "  \n\t ")])
+                .await,
+            api_error(400, json!({"text": "text must not be empty"}))
         );
-        let (status, body) = sb.post_form(path, &[("conversation_id", &id)]).await;
         assert_eq!(
-            (status, body),
-            (
-                400,
-                json!({"status": 400, "error": {"text": "text is required"}})
-            )
+            sb.post_form(path, &[("conversation_id", &id)]).await,
+            api_error(400, json!({"text": "text is required"}))
         );
-        let (status, body) = sb
-            .post_json(path, json!({"conversation_id": id, "text": 5}))
-            .await;
         assert_eq!(
-            (status, body),
-            (
-                400,
-                json!({"status": 400, "error": {"text": "text must be a string"}})
-            )
+            sb.post_json(path, json!({"conversation_id": id, "text": 5}))
+                .await,
+            api_error(400, json!({"text": "text must be a string"}))
         );
     }
     for bad in [
@@ -614,28 +513,20 @@ async fn text_and_url_validation() {
         "https://",
         "http://exa mple.com",
     ] {
-        let (status, body) = sb
-            .post_form(
-                "/api/conversations/send-file-message",
-                &[("conversation_id", &id), ("file_url", bad)],
-            )
-            .await;
         assert_eq!(
-            (status, body),
-            (
+            sb.act("send-file-message", &id, &[("file_url", bad)]).await,
+            api_error(
                 400,
-                json!({"status": 400, "error": {"file_url": "file_url must be an absolute http or https URL"}})
+                json!({"file_url": "file_url must be an absolute http or https URL"})
             ),
             "{bad}"
         );
     }
     let (status, _) = sb
-        .post_form(
-            "/api/conversations/send-file-message",
-            &[
-                ("conversation_id", &id),
-                ("file_url", "http://example.com/x.pdf?a=1"),
-            ],
+        .act(
+            "send-file-message",
+            &id,
+            &[("file_url", "http://example.com/x.pdf?a=1")],
         )
         .await;
     assert_eq!(status, 200);
@@ -647,18 +538,13 @@ async fn text_and_url_validation() {
         .await;
     assert_eq!(status, 400);
     assert!(body["error"]["application"].is_string());
-    let (status, body) = sb
-        .post_json(
+    assert_eq!(
+        sb.post_json(
             "/sandbox/customer-message",
             json!({"text": "x", "conversation_id": 999}),
         )
-        .await;
-    assert_eq!(
-        (status, body),
-        (
-            400,
-            json!({"status": 400, "error": "Conversation not found"})
-        )
+        .await,
+        api_error(400, json!("Conversation not found"))
     );
     sb.server.shutdown().await;
 }
@@ -670,12 +556,7 @@ async fn every_body_encoding_is_accepted() {
     let ids = id.to_string();
     // form with ints as strings
     assert_eq!(
-        sb.post_form(
-            "/api/conversations/send-message",
-            &[("conversation_id", &ids), ("text", "form")]
-        )
-        .await
-        .0,
+        sb.act("send-message", &ids, &[("text", "form")]).await.0,
         200
     );
     // JSON with ints as numbers and as strings
@@ -1053,15 +934,10 @@ async fn customer_message_defaults_and_form_body() {
     assert_eq!(c["to_user_name"], "support@demo.blinger.test");
     assert_eq!(c["toBlingerUser"]["id"], c["to_blinger_user_id"]);
     assert_eq!(c["token"].as_str().unwrap().len(), 64);
-    let (status, body) = sb
-        .post_form("/sandbox/customer-message", &[("text", " ")])
-        .await;
     assert_eq!(
-        (status, body),
-        (
-            400,
-            json!({"status": 400, "error": {"text": "text must not be empty"}})
-        )
+        sb.post_form("/sandbox/customer-message", &[("text", " ")])
+            .await,
+        api_error(400, json!({"text": "text must not be empty"}))
     );
     sb.server.shutdown().await;
 }
