@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use blinger_sandbox::rng::Rng;
 use blinger_sandbox::{BulkSpec, SeedMode};
-use common::{Sandbox, api_error, fixture};
+use common::{Sandbox, api_error, data_items, fixture};
 use serde_json::{Value, json};
 
 const GET_ENDPOINTS: &[&str] = &[
@@ -234,7 +234,7 @@ async fn operators_and_groups_have_the_documented_shape_and_distinct_ids() {
         assert_eq!(status, 200);
         let documented = fixture(name);
         let want: BTreeSet<&String> = documented["data"][0].as_object().unwrap().keys().collect();
-        let items = body["data"].as_array().unwrap();
+        let items = data_items(&body);
         assert!(items.len() >= 2, "{path}: {body}");
         for item in items {
             let got: BTreeSet<&String> = item.as_object().unwrap().keys().collect();
@@ -243,7 +243,7 @@ async fn operators_and_groups_have_the_documented_shape_and_distinct_ids() {
         }
     }
     let (_, ops) = sb.get("/api/operators/all").await;
-    let ops = ops["data"].as_array().unwrap();
+    let ops = data_items(&ops);
     assert!(ops.len() >= 3);
     assert_eq!(ops[0]["id"], 1);
     assert_eq!(ops[0]["user_id"], 1001);
@@ -254,9 +254,7 @@ async fn operators_and_groups_have_the_documented_shape_and_distinct_ids() {
     }
     let (_, groups) = sb.get("/api/operators/groups").await;
     assert!(
-        groups["data"]
-            .as_array()
-            .unwrap()
+        data_items(&groups)
             .iter()
             .any(|g| g["color"] == "#22539c" && g["is_default"] == true)
     );
@@ -436,7 +434,7 @@ async fn lifecycle_and_message_flags() {
         .get(&format!("/sandbox/conversations/{id}/messages"))
         .await;
     assert_eq!(status, 200);
-    let items = body["data"].as_array().unwrap();
+    let items = data_items(&body);
     let kinds: Vec<&str> = items.iter().map(|m| m["kind"].as_str().unwrap()).collect();
     assert_eq!(
         kinds,
@@ -614,9 +612,7 @@ async fn every_body_encoding_is_accepted() {
     let (_, body) = sb
         .get(&format!("/sandbox/conversations/{id}/messages"))
         .await;
-    let texts: Vec<&str> = body["data"]
-        .as_array()
-        .unwrap()
+    let texts: Vec<&str> = data_items(&body)
         .iter()
         .filter_map(|m| m["text"].as_str())
         .collect();
@@ -632,48 +628,32 @@ async fn every_body_encoding_is_accepted() {
             "bare"
         ]
     );
-    let ops: Vec<&Value> = body["data"]
-        .as_array()
-        .unwrap()
+    let ops: Vec<&Value> = data_items(&body)
         .iter()
         .map(|m| &m["operator_id"])
         .collect();
     assert_eq!(ops[4], &json!(2));
 
     // unsupported and broken bodies
-    let (status, body) = sb
-        .post_raw(
-            "/api/conversations/send-message",
-            "text/plain",
-            b"hello".to_vec(),
-        )
-        .await;
-    assert_eq!(status, 415, "{body}");
-    assert_eq!(body["status"], 415);
-    let (status, body) = sb
-        .post_raw(
-            "/api/conversations/send-message",
-            "application/json",
-            b"[1,2]".to_vec(),
-        )
-        .await;
-    assert_eq!((status, body["status"].clone()), (400, json!(400)));
-    let (status, _) = sb
-        .post_raw(
-            "/api/conversations/send-message",
-            "application/json",
-            b"{\"a\":".to_vec(),
-        )
-        .await;
-    assert_eq!(status, 400);
-    let (status, _) = sb
-        .post_raw(
-            "/api/conversations/send-message",
-            "multipart/form-data",
-            b"--x".to_vec(),
-        )
-        .await;
-    assert_eq!(status, 400);
+    for (content_type, bytes, want) in [
+        ("text/plain", &b"hello"[..], 415),
+        ("application/json", b"[1,2]", 400),
+        ("application/json", b"{\"a\":", 400),
+        ("multipart/form-data", b"--x", 400),
+    ] {
+        let (status, body) = sb
+            .post_raw(
+                "/api/conversations/send-message",
+                content_type,
+                bytes.to_vec(),
+            )
+            .await;
+        assert_eq!(
+            (status, &body["status"]),
+            (want, &json!(want)),
+            "{content_type} {bytes:?}: {body}"
+        );
+    }
     let (status, body) = sb
         .post_multipart(
             "/api/conversations/send-message",
@@ -689,49 +669,22 @@ async fn lists_are_sorted_filtered_and_capped() {
     let sb = Sandbox::start(SeedMode::Empty).await;
     let mut rng = Rng::seeded(1);
     let db = sb.server.db();
-    db.seed_bulk(
-        1100,
-        BulkSpec {
-            status: "unassigned",
-            operator_id: None,
-            unread_count: 1,
-        },
-        &mut rng,
-    )
-    .unwrap();
-    db.seed_bulk(
-        1050,
-        BulkSpec {
-            status: "inbox",
-            operator_id: Some(1),
-            unread_count: 2,
-        },
-        &mut rng,
-    )
-    .unwrap();
-    db.seed_bulk(
-        30,
-        BulkSpec {
-            status: "inbox",
-            operator_id: Some(2),
-            unread_count: 0,
-        },
-        &mut rng,
-    )
-    .unwrap();
-    db.seed_bulk(
-        40,
-        BulkSpec {
-            status: "closed",
-            operator_id: Some(1),
-            unread_count: 3,
-        },
-        &mut rng,
-    )
-    .unwrap();
+    for (n, status, operator_id, unread_count) in [
+        (1100, "unassigned", None, 1),
+        (1050, "inbox", Some(1), 2),
+        (30, "inbox", Some(2), 0),
+        (40, "closed", Some(1), 3),
+    ] {
+        let spec = BulkSpec {
+            status,
+            operator_id,
+            unread_count,
+        };
+        db.seed_bulk(n, spec, &mut rng).unwrap();
+    }
 
     let check_sorted = |list: &Value| {
-        let items = list["data"].as_array().unwrap();
+        let items = data_items(list);
         for pair in items.windows(2) {
             let a = (
                 pair[0]["date_updated"].as_i64().unwrap(),
@@ -751,18 +704,14 @@ async fn lists_are_sorted_filtered_and_capped() {
     let (_, unassigned) = sb.get("/api/conversations/unassigned").await;
     assert_eq!(check_sorted(&unassigned), 1000);
     assert!(
-        unassigned["data"]
-            .as_array()
-            .unwrap()
+        data_items(&unassigned)
             .iter()
             .all(|c| c["status"] == "unassigned")
     );
     let (_, unread) = sb.get("/api/conversations/unread").await;
     assert_eq!(check_sorted(&unread), 1000);
     assert!(
-        unread["data"]
-            .as_array()
-            .unwrap()
+        data_items(&unread)
             .iter()
             .all(|c| c["status"] == "inbox" && c["operator_user_id"] == 1001)
     );
@@ -806,9 +755,9 @@ async fn demo_seed_is_rich_and_fast() {
         sb.server.startup
     );
     let (_, ops) = sb.get("/api/operators/all").await;
-    assert!(ops["data"].as_array().unwrap().len() >= 3);
+    assert!(data_items(&ops).len() >= 3);
     let (_, groups) = sb.get("/api/operators/groups").await;
-    assert!(groups["data"].as_array().unwrap().len() >= 2);
+    assert!(data_items(&groups).len() >= 2);
 
     let mut all = Vec::new();
     for id in 1.. {
@@ -896,7 +845,7 @@ async fn demo_seed_is_rich_and_fast() {
         let (_, body) = sb
             .get(&format!("/sandbox/conversations/{}/messages", c["id"]))
             .await;
-        let items = body["data"].as_array().unwrap();
+        let items = data_items(&body);
         sizes.push(items.len());
         let last = items.last().unwrap();
         let last_content = last["text"].as_str().or(last["file_url"].as_str()).unwrap();

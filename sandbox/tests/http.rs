@@ -18,7 +18,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use blinger_sandbox::{Config, SeedMode};
-use common::{Sandbox, TOKEN, api_error, decode};
+use common::{Sandbox, TOKEN, api_error, data_items, decode};
 use serde_json::{Value, json};
 
 fn config(seed: SeedMode) -> Config {
@@ -40,9 +40,14 @@ async fn preflight(sb: &Sandbox, headers: &[(&str, &str)]) -> reqwest::Response 
     req.send().await.unwrap()
 }
 
+/// A response header as text.
+fn header<'a>(resp: &'a reqwest::Response, name: &str) -> &'a str {
+    resp.headers()[name].to_str().unwrap()
+}
+
 /// A response header as lowercase text.
 fn header_lower(resp: &reqwest::Response, name: &str) -> String {
-    resp.headers()[name].to_str().unwrap().to_ascii_lowercase()
+    header(resp, name).to_ascii_lowercase()
 }
 
 #[tokio::test]
@@ -150,7 +155,7 @@ async fn static_app_with_mime_types_and_security_headers() {
     ] {
         let resp = sb.http.get(sb.at(path)).send().await.unwrap();
         assert_eq!(resp.status(), 200, "{path}");
-        let ct = resp.headers()["content-type"].to_str().unwrap().to_owned();
+        let ct = header(&resp, "content-type").to_owned();
         assert!(ct.contains(mime), "{path}: {ct}");
         assert_security_headers(&resp);
     }
@@ -259,20 +264,18 @@ async fn proxy_adds_the_token_and_refuses_other_origins() {
     // same-origin Origin is fine, another site is refused
     let host = sb.server.addr.to_string();
     let resp = sb
-        .http
-        .get(sb.at("/proxy/api/operators/groups"))
-        .header("Origin", format!("http://{host}"))
-        .send()
-        .await
-        .unwrap();
+        .get_bare_with(
+            "/proxy/api/operators/groups",
+            &[("Origin", &format!("http://{host}"))],
+        )
+        .await;
     assert_eq!(resp.status(), 200);
     let resp = sb
-        .http
-        .get(sb.at("/proxy/api/operators/groups"))
-        .header("Origin", "http://evil.example")
-        .send()
-        .await
-        .unwrap();
+        .get_bare_with(
+            "/proxy/api/operators/groups",
+            &[("Origin", "http://evil.example")],
+        )
+        .await;
     assert_eq!(resp.status(), 403);
     // only /api and /sandbox/conversations are proxied
     let (status, _) = sb
@@ -294,7 +297,7 @@ async fn proxy_adds_the_token_and_refuses_other_origins() {
         .get_bare(&format!("/proxy/sandbox/conversations/{id}/messages"))
         .await;
     assert_eq!(status, 200);
-    assert_eq!(body["data"].as_array().unwrap().len(), 1);
+    assert_eq!(data_items(&body).len(), 1);
     // the direct API still wants the token
     let (status, _) = sb.get_bare("/api/operators/all").await;
     assert_eq!(status, 401);
@@ -407,12 +410,7 @@ async fn faults_of_every_kind() {
         .await;
     let resp = sb.get_resp(path).await;
     assert_eq!(resp.status(), 502);
-    assert!(
-        resp.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/html")
-    );
+    assert!(header(&resp, "content-type").starts_with("text/html"));
     assert!(resp.text().await.unwrap().contains("<html>"));
 
     // empty
@@ -426,12 +424,7 @@ async fn faults_of_every_kind() {
     sb.arm(json!({"path": path, "body": "malformed"})).await;
     let resp = sb.get_resp(path).await;
     assert_eq!(resp.status(), 200);
-    assert!(
-        resp.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("application/json")
-    );
+    assert!(header(&resp, "content-type").starts_with("application/json"));
     let text = resp.text().await.unwrap();
     assert!(serde_json::from_str::<Value>(&text).is_err(), "{text}");
 
@@ -706,7 +699,7 @@ async fn data_survives_a_restart_with_a_file_database() {
         before + 1
     );
     let (_, ops) = sb.get("/api/operators/all").await;
-    assert_eq!(ops["data"].as_array().unwrap().len(), 4);
+    assert_eq!(data_items(&ops).len(), 4);
     sb.server.shutdown().await;
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -720,7 +713,7 @@ async fn simulate_makes_clients_write() {
     let n = sb.list_ids("/api/conversations/unassigned").await.len();
     assert!(n >= 1, "the simulator wrote nothing");
     let (_, body) = sb.get("/sandbox/conversations/1/messages").await;
-    assert!(!body["data"].as_array().unwrap().is_empty());
+    assert!(!data_items(&body).is_empty());
     sb.server.shutdown().await;
 }
 
@@ -832,17 +825,13 @@ async fn fixtures_overwrite_display_fields_and_fault_errors_carry_custom_text() 
 
     let (_, ops) = sb.get("/api/operators/all").await;
     assert!(
-        ops["data"]
-            .as_array()
-            .unwrap()
+        data_items(&ops)
             .iter()
             .any(|o| o["id"] == 2 && o["invite_email"] == hostile)
     );
     let (_, groups) = sb.get("/api/operators/groups").await;
     assert!(
-        groups["data"]
-            .as_array()
-            .unwrap()
+        data_items(&groups)
             .iter()
             .any(|g| g["id"] == 2 && g["title"] == hostile && g["color"] == "javascript:alert(1)")
     );
@@ -860,13 +849,7 @@ async fn fixtures_overwrite_display_fields_and_fault_errors_carry_custom_text() 
         (400, Some("Conversation not found"))
     );
     let (_, groups) = sb.get("/api/operators/groups").await;
-    assert!(
-        groups["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|g| g["title"] != "changed")
-    );
+    assert!(data_items(&groups).iter().all(|g| g["title"] != "changed"));
     let (status, _) = post(json!({"operators": [{"id": 3, "invite_email": hostile}]})).await;
     assert_eq!(status, 400);
     let (status, _) = post(json!({"operators": [{"id": 99, "invite_email": "a@b"}]})).await;

@@ -196,6 +196,11 @@ pub fn api_error(status: u16, error: Value) -> (u16, Value) {
     )
 }
 
+/// The `data` array of a list answer.
+pub fn data_items(body: &Value) -> &[Value] {
+    body["data"].as_array().unwrap()
+}
+
 /// Sends `req` as built (no token added): status and JSON body.
 pub async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
     decode(req.send().await.unwrap()).await
