@@ -1,5 +1,8 @@
-//! One extractor for every API request: headers, query and a size-limited body, decoded from
-//! form-urlencoded, multipart or JSON into one field map with typed, error-collecting accessors.
+//! Reading a request: [`ApiRequest`] holds its headers, query and size-limited body (an
+//! oversize body is drained and reported as 413); [`Fields`] decodes the query or the body
+//! (form-urlencoded, multipart or JSON) into one field map with typed, error-collecting
+//! accessors. The token-checked endpoints get both through [`crate::auth::Authenticated`]; the
+//! control endpoints and the 404/405 fallbacks take [`ApiRequest`] directly.
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -1,4 +1,6 @@
-//! The error envelope `{"status": N, "error": <string | {field: message}>}` and its HTTP status.
+//! The API's answers: the error envelope `{"status": N, "error": <string | {field: message}>}`
+//! with its HTTP status, how a storage refusal ([`ActionError`]) becomes one, and the success
+//! envelope `{"status": 200, "data": …}`.
 
 use std::collections::BTreeMap;
 
