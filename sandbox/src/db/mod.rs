@@ -1,6 +1,6 @@
-//! SQLite storage: the [`Db`] handle and its schema migrations ([`store`]), row-level SQL
-//! ([`rows`]), read queries ([`reads`]), the conversation lifecycle ([`lifecycle`]) and creating
-//! conversations ([`create`]).
+//! SQLite storage: the [`Db`] handle and its schema migrations (`store.rs`), row-level SQL
+//! (`rows.rs`), read queries (`reads.rs`), the conversation lifecycle (`lifecycle.rs`) and
+//! creating conversations (`create.rs`).
 //!
 //! This file only declares the parts and re-exports what the rest of the crate uses, so callers
 //! write `crate::db::Db` whatever file an item lives in.
