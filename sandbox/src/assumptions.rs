@@ -43,7 +43,7 @@
 //!
 //! ## Client messages (`POST /sandbox/customer-message`)
 //! - Without `conversation_id` a new conversation is created: status unassigned, application
-//!   default `livechat` (one of [`crate::seed::APPLICATIONS`]), name default `"<App> client #N"`,
+//!   default `livechat` (one of [`crate::channels::APPLICATIONS`]), name default `"<App> client #N"`,
 //!   `is_new_conversation = true`, the default group.
 //! - With `conversation_id`: a closed conversation goes back to **unassigned** (operator cleared,
 //!   `unassigned_date` set); unassigned stays unassigned; inbox stays with its operator.

@@ -1,5 +1,8 @@
-//! One extractor for every API request: headers, query and a size-limited body, decoded from
-//! form-urlencoded, multipart or JSON into one field map with typed, error-collecting accessors.
+//! Reading a request: [`ApiRequest`] holds its headers, query and size-limited body (an
+//! oversize body is drained and reported as 413); [`Fields`] decodes the query or the body
+//! (form-urlencoded, multipart or JSON) into one field map with typed, error-collecting
+//! accessors. The token-checked endpoints get both through [`crate::auth::Authenticated`]; the
+//! control endpoints and the 404/405 fallbacks take [`ApiRequest`] directly.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -27,12 +30,19 @@ impl<S: Send + Sync> FromRequest<S> for ApiRequest {
     type Rejection = std::convert::Infallible;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self::read(req).await)
+    }
+}
+
+impl ApiRequest {
+    /// Splits `req` into headers, query and its size-limited body.
+    pub async fn read(req: Request) -> Self {
         let (parts, body) = req.into_parts();
-        Ok(Self {
+        Self {
             query: parts.uri.query().map(str::to_owned),
             headers: parts.headers,
             body: read_limited(body).await,
-        })
+        }
     }
 }
 

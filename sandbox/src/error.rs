@@ -1,4 +1,6 @@
-//! The error envelope `{"status": N, "error": <string | {field: message}>}` and its HTTP status.
+//! The API's answers: the error envelope `{"status": N, "error": <string | {field: message}>}`
+//! with its HTTP status, how a storage refusal ([`ActionError`]) becomes one, and the success
+//! envelope `{"status": 200, "data": …}`.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +10,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::assumptions;
+use crate::channels::APPLICATIONS;
+use crate::db::ActionError;
 
 /// Everything a request can fail with; each maps to one status and one documented body.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +90,27 @@ impl IntoResponse for ApiError {
 impl From<rusqlite::Error> for ApiError {
     fn from(_: rusqlite::Error) -> Self {
         Self::Internal
+    }
+}
+
+/// A storage action's refusal as the API answers it (400 with the documented text; a storage
+/// failure is a 500).
+impl From<ActionError> for ApiError {
+    fn from(e: ActionError) -> Self {
+        match e {
+            ActionError::ConversationNotFound => {
+                Self::bad_request(assumptions::CONVERSATION_NOT_FOUND)
+            }
+            ActionError::OperatorNotFound => Self::bad_request(assumptions::OPERATOR_NOT_FOUND),
+            ActionError::GroupNotFound => Self::bad_request(assumptions::GROUP_NOT_FOUND),
+            ActionError::AssignedToAnother => Self::bad_request(assumptions::ASSIGNED_TO_ANOTHER),
+            ActionError::ConversationClosed => Self::bad_request(assumptions::CONVERSATION_CLOSED),
+            ActionError::UnknownApplication(_) => Self::field(
+                "application",
+                format!("application must be one of: {}", APPLICATIONS.join(", ")),
+            ),
+            ActionError::Db(_) => Self::Internal,
+        }
     }
 }
 

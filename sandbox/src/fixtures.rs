@@ -12,7 +12,7 @@ use crate::body::ApiRequest;
 use crate::db::ActionError;
 use crate::error::{ApiError, ApiResult, ok};
 use crate::faults::{Peer, forbid_remote};
-use crate::handlers::Shared;
+use crate::state::Shared;
 
 /// Longest string a fixture field takes (bytes).
 pub const MAX_FIELD_LEN: usize = 10_000;

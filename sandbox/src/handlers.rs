@@ -1,78 +1,23 @@
-//! The API endpoints (`/api/...`) and the sandbox extensions (`/sandbox/...`).
+//! The API endpoints (`/api/...`) and the token-checked sandbox extensions (`/sandbox/...`):
+//! each takes its fields through [`Authenticated`] (so it only runs for the account token),
+//! validates them, calls the database and fires the webhook; plus the simulator's step, the
+//! 404/405 fallbacks and the `/` hint.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::PoisonError;
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde_json::json;
 
-use crate::assumptions;
+use crate::auth::Authenticated;
 use crate::body::{ApiRequest, Fields};
-use crate::db::{ActionError, CustomerMessage, Db, Transition};
+use crate::db::{ActionError, CustomerMessage, Transition};
 use crate::error::{ApiError, ApiResult, ok};
 use crate::model::{Conversation, Message, MessageKind, Operator};
-use crate::rng::Rng;
-use crate::webhooks::{Event, Webhooks, payload};
-
-/// Shared server state.
-pub struct AppState {
-    pub db: Db,
-    pub token: String,
-    pub webhooks: Option<Webhooks>,
-    pub rng: Mutex<Rng>,
-}
-
-/// Never prints the token.
-impl std::fmt::Debug for AppState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState")
-            .field("webhooks", &self.webhooks)
-            .finish_non_exhaustive()
-    }
-}
-
-/// The state handlers see.
-pub type Shared = Arc<AppState>;
-
-impl From<ActionError> for ApiError {
-    fn from(e: ActionError) -> Self {
-        match e {
-            ActionError::ConversationNotFound => {
-                Self::bad_request(assumptions::CONVERSATION_NOT_FOUND)
-            }
-            ActionError::OperatorNotFound => Self::bad_request(assumptions::OPERATOR_NOT_FOUND),
-            ActionError::GroupNotFound => Self::bad_request(assumptions::GROUP_NOT_FOUND),
-            ActionError::AssignedToAnother => Self::bad_request(assumptions::ASSIGNED_TO_ANOTHER),
-            ActionError::ConversationClosed => Self::bad_request(assumptions::CONVERSATION_CLOSED),
-            ActionError::UnknownApplication(_) => Self::field(
-                "application",
-                format!(
-                    "application must be one of: {}",
-                    crate::seed::APPLICATIONS.join(", ")
-                ),
-            ),
-            ActionError::Db(_) => Self::Internal,
-        }
-    }
-}
-
-/// Checks the `Authentication` header (raw token).
-pub fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    match headers.get("authentication") {
-        None => Err(ApiError::EmptyToken),
-        Some(v) if v.as_bytes().iter().all(u8::is_ascii_whitespace) => Err(ApiError::EmptyToken),
-        Some(v) if v.as_bytes() == state.token.as_bytes() => Ok(()),
-        Some(_) => Err(ApiError::InvalidToken),
-    }
-}
-
-async fn post_fields(state: &AppState, req: ApiRequest) -> Result<Fields, ApiError> {
-    authorize(state, &req.headers)?;
-    let body = req.body?;
-    Fields::from_body(&req.headers, body).await
-}
+use crate::state::{AppState, Shared};
+use crate::webhooks::{Event, payload};
 
 fn fire(
     state: &AppState,
@@ -93,8 +38,7 @@ fn fire(
     webhooks.fire(payload(event, conversation, operator, &messages, message));
 }
 
-async fn transition(state: Shared, req: ApiRequest, transition: Transition) -> ApiResult {
-    let mut f = post_fields(&state, req).await?;
+fn transition(state: &AppState, mut f: Fields, transition: Transition) -> ApiResult {
     let conversation_id = f.required_int("conversation_id");
     let operator_id = if transition == Transition::AssignOperator {
         Some(f.required_int("operator_id"))
@@ -113,33 +57,38 @@ async fn transition(state: Shared, req: ApiRequest, transition: Transition) -> A
         Transition::Unassign => Event::Unassigned,
     };
     let op = (event == Event::Assigned).then_some(&operator);
-    fire(&state, disabled, event, &conversation, op, None);
+    fire(state, disabled, event, &conversation, op, None);
     Ok(ok(conversation))
 }
 
 /// `POST /api/conversations/start`.
-pub async fn start(State(state): State<Shared>, req: ApiRequest) -> ApiResult {
-    transition(state, req, Transition::Start).await
+pub async fn start(State(state): State<Shared>, Authenticated(f): Authenticated) -> ApiResult {
+    transition(&state, f, Transition::Start)
 }
 
 /// `POST /api/conversations/assign-operator`.
-pub async fn assign_operator(State(state): State<Shared>, req: ApiRequest) -> ApiResult {
-    transition(state, req, Transition::AssignOperator).await
+pub async fn assign_operator(
+    State(state): State<Shared>,
+    Authenticated(f): Authenticated,
+) -> ApiResult {
+    transition(&state, f, Transition::AssignOperator)
 }
 
 /// `POST /api/conversations/close`.
-pub async fn close(State(state): State<Shared>, req: ApiRequest) -> ApiResult {
-    transition(state, req, Transition::Close).await
+pub async fn close(State(state): State<Shared>, Authenticated(f): Authenticated) -> ApiResult {
+    transition(&state, f, Transition::Close)
 }
 
 /// `POST /api/conversations/unassign`.
-pub async fn unassign(State(state): State<Shared>, req: ApiRequest) -> ApiResult {
-    transition(state, req, Transition::Unassign).await
+pub async fn unassign(State(state): State<Shared>, Authenticated(f): Authenticated) -> ApiResult {
+    transition(&state, f, Transition::Unassign)
 }
 
 /// `POST /api/conversations/assign-group`.
-pub async fn assign_group(State(state): State<Shared>, req: ApiRequest) -> ApiResult {
-    let mut f = post_fields(&state, req).await?;
+pub async fn assign_group(
+    State(state): State<Shared>,
+    Authenticated(mut f): Authenticated,
+) -> ApiResult {
     let conversation_id = f.required_int("conversation_id");
     let group_id = f.required_int("group_id");
     let operator_id = f.int("operator_id");
@@ -165,8 +114,7 @@ pub fn is_http_url(s: &str) -> bool {
     }
 }
 
-async fn send(state: Shared, req: ApiRequest, kind: MessageKind) -> ApiResult {
-    let mut f = post_fields(&state, req).await?;
+fn send(state: &AppState, mut f: Fields, kind: MessageKind) -> ApiResult {
     let conversation_id = f.required_int("conversation_id");
     let content = match kind {
         MessageKind::File => {
@@ -188,7 +136,7 @@ async fn send(state: Shared, req: ApiRequest, kind: MessageKind) -> ApiResult {
             .operator_send(conversation_id, &operator, kind, &content)?;
     if kind != MessageKind::Note {
         fire(
-            &state,
+            state,
             disabled,
             Event::OutgoingMessage,
             &conversation,
@@ -200,69 +148,69 @@ async fn send(state: Shared, req: ApiRequest, kind: MessageKind) -> ApiResult {
 }
 
 /// `POST /api/conversations/send-message`.
-pub async fn send_message(State(state): State<Shared>, req: ApiRequest) -> ApiResult {
-    send(state, req, MessageKind::Message).await
+pub async fn send_message(
+    State(state): State<Shared>,
+    Authenticated(f): Authenticated,
+) -> ApiResult {
+    send(&state, f, MessageKind::Message)
 }
 
 /// `POST /api/conversations/send-file-message`.
-pub async fn send_file_message(State(state): State<Shared>, req: ApiRequest) -> ApiResult {
-    send(state, req, MessageKind::File).await
+pub async fn send_file_message(
+    State(state): State<Shared>,
+    Authenticated(f): Authenticated,
+) -> ApiResult {
+    send(&state, f, MessageKind::File)
 }
 
 /// `POST /api/conversations/send-note`.
-pub async fn send_note(State(state): State<Shared>, req: ApiRequest) -> ApiResult {
-    send(state, req, MessageKind::Note).await
-}
-
-/// GET requests: token, then no oversize body, then the query.
-fn query_fields(state: &AppState, head: &ApiRequest) -> Result<Fields, ApiError> {
-    authorize(state, &head.headers)?;
-    head.body.as_ref().map_err(Clone::clone)?;
-    Ok(Fields::from_query(head.query.as_deref()))
+pub async fn send_note(State(state): State<Shared>, Authenticated(f): Authenticated) -> ApiResult {
+    send(&state, f, MessageKind::Note)
 }
 
 /// `GET /api/conversations/unassigned`.
-pub async fn list_unassigned(State(state): State<Shared>, head: ApiRequest) -> ApiResult {
-    query_fields(&state, &head)?;
+pub async fn list_unassigned(State(state): State<Shared>, _: Authenticated) -> ApiResult {
     Ok(ok(state.db.list_unassigned()?))
 }
 
-fn list_operator(state: &AppState, head: &ApiRequest) -> Result<Operator, ApiError> {
-    let mut f = query_fields(state, head)?;
+fn list_operator(state: &AppState, mut f: Fields) -> Result<Operator, ApiError> {
     let operator_id = f.int("operator_id");
     f.finish()?;
     Ok(state.db.operator_or_owner(operator_id)?)
 }
 
 /// `GET /api/conversations/unread?operator_id=`.
-pub async fn list_unread(State(state): State<Shared>, head: ApiRequest) -> ApiResult {
-    let operator = list_operator(&state, &head)?;
+pub async fn list_unread(
+    State(state): State<Shared>,
+    Authenticated(f): Authenticated,
+) -> ApiResult {
+    let operator = list_operator(&state, f)?;
     Ok(ok(state.db.list_unread(operator.user_id)?))
 }
 
 /// `GET /api/conversations/not-answered?operator_id=`.
-pub async fn list_not_answered(State(state): State<Shared>, head: ApiRequest) -> ApiResult {
-    let operator = list_operator(&state, &head)?;
+pub async fn list_not_answered(
+    State(state): State<Shared>,
+    Authenticated(f): Authenticated,
+) -> ApiResult {
+    let operator = list_operator(&state, f)?;
     Ok(ok(state.db.list_not_answered(operator.user_id)?))
 }
 
 /// `GET /api/conversations/get?conversation_id=`.
-pub async fn get(State(state): State<Shared>, head: ApiRequest) -> ApiResult {
-    let mut f = query_fields(&state, &head)?;
+pub async fn get(State(state): State<Shared>, Authenticated(mut f): Authenticated) -> ApiResult {
     let id = f.required_int("conversation_id");
     f.finish()?;
     Ok(ok(state.db.conversation(id)?))
 }
 
 /// `GET /api/operators/all`.
-pub async fn operators_all(State(state): State<Shared>, head: ApiRequest) -> ApiResult {
-    query_fields(&state, &head)?;
+pub async fn operators_all(State(state): State<Shared>, _: Authenticated) -> ApiResult {
     Ok(ok(state.db.operators()?))
 }
 
 /// `GET /api/operators/groups`.
-pub async fn operators_groups(State(state): State<Shared>, head: ApiRequest) -> ApiResult {
-    query_fields(&state, &head)?;
+pub async fn operators_groups(State(state): State<Shared>, _: Authenticated) -> ApiResult {
     Ok(ok(state.db.groups()?))
 }
 
@@ -270,9 +218,8 @@ pub async fn operators_groups(State(state): State<Shared>, head: ApiRequest) -> 
 pub async fn messages(
     State(state): State<Shared>,
     path: Result<Path<String>, PathRejection>,
-    head: ApiRequest,
+    _: Authenticated,
 ) -> ApiResult {
-    query_fields(&state, &head)?;
     let id = path.map(|Path(id)| id).unwrap_or_default();
     let id: i64 = id
         .trim()
@@ -282,8 +229,10 @@ pub async fn messages(
 }
 
 /// `POST /sandbox/customer-message`.
-pub async fn customer_message(State(state): State<Shared>, req: ApiRequest) -> ApiResult {
-    let mut f = post_fields(&state, req).await?;
+pub async fn customer_message(
+    State(state): State<Shared>,
+    Authenticated(mut f): Authenticated,
+) -> ApiResult {
     let input = CustomerMessage {
         text: f.required_text("text"),
         conversation_id: f.int("conversation_id"),
@@ -330,7 +279,7 @@ pub fn simulate_once(state: &AppState) -> Result<(), ActionError> {
             .unwrap_or("Simulated client")
             .to_owned();
         let application = rng
-            .pick(crate::seed::APPLICATIONS)
+            .pick(crate::channels::APPLICATIONS)
             .copied()
             .unwrap_or("livechat");
         (new, pick, text, name, application)

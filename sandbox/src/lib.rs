@@ -8,7 +8,10 @@
 //! thin CLI around it.
 
 pub mod assumptions;
+pub mod auth;
 pub mod body;
+pub mod channels;
+pub mod clock;
 pub mod db;
 pub mod error;
 pub mod faults;
@@ -18,6 +21,7 @@ pub mod log;
 pub mod model;
 pub mod rng;
 pub mod seed;
+pub mod state;
 pub mod web;
 pub mod webhooks;
 
@@ -31,12 +35,13 @@ use axum::http::HeaderValue;
 use axum::routing::{any, get, post};
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
+use tower_http::cors::CorsLayer;
 
 pub use crate::db::{BulkSpec, Db};
 pub use crate::log::LogSink;
 pub use crate::seed::SeedMode;
 
-use crate::handlers::{AppState, Shared};
+use crate::state::{AppState, Shared};
 
 /// Everything the server can be told.
 #[derive(Clone)]
@@ -237,6 +242,37 @@ fn api_router(
     router
 }
 
+/// What the listener serves: the API router (also below `/proxy` with `--proxy`), wrapped in
+/// CORS, the security headers and the request log.
+fn outer_app(
+    config: &Config,
+    api: Router,
+    token_header: HeaderValue,
+    cors: Option<CorsLayer>,
+) -> Router {
+    let mut app = Router::new();
+    if config.proxy {
+        app = app.route(
+            "/proxy/{*rest}",
+            any(web::proxy).with_state(web::ProxyState {
+                inner: api.clone(),
+                token: token_header,
+            }),
+        );
+    }
+    let mut app = app.fallback_service(api);
+    if let Some(cors) = cors {
+        app = app.layer(cors);
+    }
+    web::with_security_headers(app).layer(axum::middleware::from_fn_with_state(
+        log::LogState {
+            sink: config.log_sink.clone(),
+            token: Arc::from(config.token.as_str()),
+        },
+        log::log_requests,
+    ))
+}
+
 /// Opens the database, seeds it if fresh, binds, and serves in the background.
 pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     let started = Instant::now();
@@ -268,28 +304,7 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     });
     let faults = config.faults.then(|| Arc::new(faults::Faults::default()));
     let api = api_router(state.clone(), faults, config.static_dir.as_ref());
-
-    let mut app = Router::new();
-    if config.proxy {
-        app = app.route(
-            "/proxy/{*rest}",
-            any(web::proxy).with_state(web::ProxyState {
-                inner: api.clone(),
-                token: token_header,
-            }),
-        );
-    }
-    let mut app = app.fallback_service(api);
-    if let Some(cors) = cors {
-        app = app.layer(cors);
-    }
-    let app = web::with_security_headers(app).layer(axum::middleware::from_fn_with_state(
-        log::LogState {
-            sink: config.log_sink.clone(),
-            token: Arc::from(config.token.as_str()),
-        },
-        log::log_requests,
-    ));
+    let app = outer_app(&config, api, token_header, cors);
 
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

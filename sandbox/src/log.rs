@@ -41,7 +41,7 @@ pub async fn log_requests(State(state): State<LogState>, req: Request, next: Nex
     let response = next.run(req).await;
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     let line = json!({
-        "ts": crate::db::now(),
+        "ts": crate::clock::now(),
         "method": method,
         "path": path,
         "status": response.status().as_u16(),

@@ -3,7 +3,9 @@
 
 use rusqlite::{Transaction, params};
 
-use crate::db::{ActionError, Db, NewConversation, create_conversation, insert_message, now};
+use crate::channels::{APPLICATIONS, app_label};
+use crate::clock::now;
+use crate::db::{ActionError, Db, NewConversation, create_conversation, insert_message};
 use crate::model::MessageKind;
 use crate::rng::Rng;
 
@@ -24,40 +26,6 @@ impl std::str::FromStr for SeedMode {
             "demo" => Ok(Self::Demo),
             other => Err(format!("unknown seed {other:?} (expected demo or empty)")),
         }
-    }
-}
-
-/// Channels (applications) the account has, one company account each.
-pub const APPLICATIONS: &[&str] = &[
-    "livechat",
-    "telegrambot",
-    "whatsapp",
-    "facebook",
-    "viber",
-    "vk",
-    "email",
-    "twitter",
-    "wechat",
-    "line",
-    "skype",
-    "custom",
-];
-
-/// Human label of an application (default client names).
-pub fn app_label(application: &str) -> &'static str {
-    match application {
-        "livechat" => "LiveChat",
-        "telegrambot" => "Telegram",
-        "whatsapp" => "WhatsApp",
-        "facebook" => "Facebook",
-        "viber" => "Viber",
-        "vk" => "VK",
-        "email" => "E-mail",
-        "twitter" => "Twitter",
-        "wechat" => "WeChat",
-        "line" => "Line",
-        "skype" => "Skype",
-        _ => "Custom",
     }
 }
 
@@ -237,118 +205,189 @@ const DEMO_CONVERSATIONS: usize = 48;
 
 fn seed_demo(tx: &Transaction<'_>, rng: &mut Rng, now: i64) -> Result<(), ActionError> {
     for i in 0..DEMO_CONVERSATIONS {
-        let state = demo_state(i);
-        let application = APPLICATIONS.get(i % 7).copied().unwrap_or("livechat");
-        let name = CLIENT_NAMES.get(i % CLIENT_NAMES.len()).copied();
-        let custom = (i % 9 == 4)
-            .then(|| CUSTOM_NAMES.get(i % CUSTOM_NAMES.len()).copied())
-            .flatten();
-        // last activity: from 1 minute to ~6 days ago, growing with i
-        let last_at = now - 60 - (i as i64) * (i as i64) * 240;
-        let count = match i {
-            10 | 11 => 500,
-            _ => 2 + (i * 7) % 29,
-        };
-        let (status, op_index) = match state {
-            DemoState::Unassigned => ("unassigned", None),
-            DemoState::Closed(op) => ("closed", Some(op)),
-            DemoState::InboxUnread(op)
-            | DemoState::InboxWaitingRead(op)
-            | DemoState::InboxAnswered(op)
-            | DemoState::InboxNoteLast(op) => ("inbox", Some(op)),
-        };
-        let operator = op_index.and_then(|o| OPERATORS.get(o));
-        let first_at = last_at - (count as i64) * 300;
-        let spec = NewConversation {
-            application,
-            from_user_name: name,
-            from_user_custom_name: custom,
-            status,
-            operator_user_id: operator.map(|o| o.1),
-            at: first_at,
-        };
-        let id = create_conversation(tx, &spec, rng)?;
-
-        // The script: alternate client / operator, ending as the state requires.
-        let ends_with_client = matches!(
-            state,
-            DemoState::Unassigned | DemoState::InboxUnread(_) | DemoState::InboxWaitingRead(_)
-        );
-        let mut at = first_at;
-        let mut last: Option<(MessageKind, String)> = None;
-        let mut trailing_client = 0_i64;
-        let mut last_visible_is_client = true;
-        for m in 0..count {
-            at += 1 + rng.below(290) as i64;
-            let remaining = count - m;
-            let kind = if remaining == 1 {
-                match state {
-                    DemoState::InboxNoteLast(_) => MessageKind::Note,
-                    _ if ends_with_client || operator.is_none() => MessageKind::Client,
-                    _ => MessageKind::Message,
-                }
-            } else if m % 2 == 0 || operator.is_none() {
-                MessageKind::Client
-            } else if m % 11 == 5 {
-                MessageKind::Note
-            } else if m % 7 == 3 {
-                MessageKind::File
-            } else {
-                MessageKind::Message
-            };
-            let at_now = if remaining == 1 {
-                last_at
-            } else {
-                at.min(last_at)
-            };
-            let content = match kind {
-                MessageKind::Client => CLIENT_TEXTS.get((i + m) % CLIENT_TEXTS.len()),
-                MessageKind::Message => OPERATOR_TEXTS.get((i + m) % OPERATOR_TEXTS.len()),
-                MessageKind::Note => NOTES.get((i + m) % NOTES.len()),
-                MessageKind::File => FILES.get((i + m) % FILES.len()),
-            }
-            .copied()
-            .unwrap_or("…");
-            let (operator_id, from_name) = match kind {
-                MessageKind::Client => (None, name),
-                _ => (operator.map(|o| o.0).or(Some(1)), None),
-            };
-            insert_message(tx, id, kind, content, operator_id, from_name, at_now)?;
-            match kind {
-                MessageKind::Client => {
-                    trailing_client += 1;
-                    last_visible_is_client = true;
-                }
-                MessageKind::Message | MessageKind::File => {
-                    trailing_client = 0;
-                    last_visible_is_client = false;
-                }
-                MessageKind::Note => {}
-            }
-            last = Some((kind, content.to_owned()));
-        }
-        let unread = match state {
-            DemoState::Unassigned | DemoState::InboxUnread(_) => trailing_client,
-            _ => 0,
-        };
-        let (last_kind, last_text) = last.unwrap_or((MessageKind::Client, String::new()));
-        tx.execute(
-            "UPDATE conversations SET last_message = ?2, last_message_date = ?3, date_updated = ?3, \
-             unread_count = ?4, waiting_operator_response = ?5, is_operator_last_message = ?6, \
-             is_inner_message = ?7, is_new_conversation = ?8, unassigned_date = CASE WHEN status = 'unassigned' THEN ?3 ELSE ?9 END \
-             WHERE id = ?1",
-            params![
-                id,
-                last_text,
-                last_at,
-                unread,
-                last_visible_is_client,
-                !last_visible_is_client,
-                last_kind == MessageKind::Note,
-                operator.is_none() && count < 4,
-                (i % 3 == 0).then_some(first_at),
-            ],
-        )?;
+        seed_demo_conversation(tx, rng, now, i)?;
     }
     Ok(())
+}
+
+/// Demo conversation `i`: its row, its history, then the fields derived from the history.
+fn seed_demo_conversation(
+    tx: &Transaction<'_>,
+    rng: &mut Rng,
+    now: i64,
+    i: usize,
+) -> Result<(), ActionError> {
+    let state = demo_state(i);
+    let application = APPLICATIONS.get(i % 7).copied().unwrap_or("livechat");
+    let name = CLIENT_NAMES.get(i % CLIENT_NAMES.len()).copied();
+    let custom = (i % 9 == 4)
+        .then(|| CUSTOM_NAMES.get(i % CUSTOM_NAMES.len()).copied())
+        .flatten();
+    // last activity: from 1 minute to ~6 days ago, growing with i
+    let last_at = now - 60 - (i as i64) * (i as i64) * 240;
+    let count = match i {
+        10 | 11 => 500,
+        _ => 2 + (i * 7) % 29,
+    };
+    let (status, op_index) = match state {
+        DemoState::Unassigned => ("unassigned", None),
+        DemoState::Closed(op) => ("closed", Some(op)),
+        DemoState::InboxUnread(op)
+        | DemoState::InboxWaitingRead(op)
+        | DemoState::InboxAnswered(op)
+        | DemoState::InboxNoteLast(op) => ("inbox", Some(op)),
+    };
+    let operator = op_index.and_then(|o| OPERATORS.get(o));
+    let first_at = last_at - (count as i64) * 300;
+    let spec = NewConversation {
+        application,
+        from_user_name: name,
+        from_user_custom_name: custom,
+        status,
+        operator_user_id: operator.map(|o| o.1),
+        at: first_at,
+    };
+    let id = create_conversation(tx, &spec, rng)?;
+    let history = DemoHistory {
+        conversation_id: id,
+        i,
+        state,
+        count,
+        first_at,
+        last_at,
+        operator_id: operator.map(|o| o.0),
+        client_name: name,
+    };
+    let end = write_demo_history(tx, rng, &history)?;
+    let unread = match state {
+        DemoState::Unassigned | DemoState::InboxUnread(_) => end.trailing_client,
+        _ => 0,
+    };
+    tx.execute(
+        "UPDATE conversations SET last_message = ?2, last_message_date = ?3, date_updated = ?3, \
+         unread_count = ?4, waiting_operator_response = ?5, is_operator_last_message = ?6, \
+         is_inner_message = ?7, is_new_conversation = ?8, unassigned_date = CASE WHEN status = 'unassigned' THEN ?3 ELSE ?9 END \
+         WHERE id = ?1",
+        params![
+            id,
+            end.last_text,
+            last_at,
+            unread,
+            end.last_visible_is_client,
+            !end.last_visible_is_client,
+            end.last_kind == MessageKind::Note,
+            operator.is_none() && count < 4,
+            (i % 3 == 0).then_some(first_at),
+        ],
+    )?;
+    Ok(())
+}
+
+/// The history one demo conversation gets.
+struct DemoHistory<'a> {
+    conversation_id: i64,
+    /// The conversation's index (picks the texts).
+    i: usize,
+    state: DemoState,
+    /// How many messages.
+    count: usize,
+    first_at: i64,
+    /// When the last message is written.
+    last_at: i64,
+    /// The operator `id` holding it, if any.
+    operator_id: Option<i64>,
+    client_name: Option<&'a str>,
+}
+
+/// How a demo history ended: what the conversation's derived fields are computed from.
+struct HistoryEnd {
+    last_kind: MessageKind,
+    last_text: String,
+    /// Client messages since the last reply or file.
+    trailing_client: i64,
+    /// Whether the last message the client can see (notes excluded) is the client's.
+    last_visible_is_client: bool,
+}
+
+/// The kind of message `m` of `h`: client and operator alternate, and the last one is what the
+/// state requires.
+fn demo_message_kind(h: &DemoHistory<'_>, m: usize) -> MessageKind {
+    let ends_with_client = matches!(
+        h.state,
+        DemoState::Unassigned | DemoState::InboxUnread(_) | DemoState::InboxWaitingRead(_)
+    );
+    let no_operator = h.operator_id.is_none();
+    if h.count - m == 1 {
+        match h.state {
+            DemoState::InboxNoteLast(_) => MessageKind::Note,
+            _ if ends_with_client || no_operator => MessageKind::Client,
+            _ => MessageKind::Message,
+        }
+    } else if m % 2 == 0 || no_operator {
+        MessageKind::Client
+    } else if m % 11 == 5 {
+        MessageKind::Note
+    } else if m % 7 == 3 {
+        MessageKind::File
+    } else {
+        MessageKind::Message
+    }
+}
+
+/// Writes the `count` messages of `h`, spread between `first_at` and `last_at`.
+fn write_demo_history(
+    tx: &Transaction<'_>,
+    rng: &mut Rng,
+    h: &DemoHistory<'_>,
+) -> Result<HistoryEnd, ActionError> {
+    let mut at = h.first_at;
+    let mut end = HistoryEnd {
+        last_kind: MessageKind::Client,
+        last_text: String::new(),
+        trailing_client: 0,
+        last_visible_is_client: true,
+    };
+    for m in 0..h.count {
+        at += 1 + rng.below(290) as i64;
+        let kind = demo_message_kind(h, m);
+        let at_now = if h.count - m == 1 {
+            h.last_at
+        } else {
+            at.min(h.last_at)
+        };
+        let texts = match kind {
+            MessageKind::Client => CLIENT_TEXTS,
+            MessageKind::Message => OPERATOR_TEXTS,
+            MessageKind::Note => NOTES,
+            MessageKind::File => FILES,
+        };
+        let content = texts.get((h.i + m) % texts.len()).copied().unwrap_or("…");
+        let (operator_id, from_name) = match kind {
+            MessageKind::Client => (None, h.client_name),
+            _ => (h.operator_id.or(Some(1)), None),
+        };
+        insert_message(
+            tx,
+            h.conversation_id,
+            kind,
+            content,
+            operator_id,
+            from_name,
+            at_now,
+        )?;
+        match kind {
+            MessageKind::Client => {
+                end.trailing_client += 1;
+                end.last_visible_is_client = true;
+            }
+            MessageKind::Message | MessageKind::File => {
+                end.trailing_client = 0;
+                end.last_visible_is_client = false;
+            }
+            MessageKind::Note => {}
+        }
+        end.last_kind = kind;
+        end.last_text = content.to_owned();
+    }
+    Ok(end)
 }

@@ -18,11 +18,36 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use blinger_sandbox::{Config, SeedMode};
-use common::{Sandbox, TOKEN, decode};
+use common::{Sandbox, TOKEN, api_error, data_items, decode};
 use serde_json::{Value, json};
 
 fn config(seed: SeedMode) -> Config {
     Config::for_tests(seed)
+}
+
+/// A CORS preflight for `POST /api/conversations/send-message` with `headers` (no token).
+async fn preflight(sb: &Sandbox, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut req = sb
+        .http
+        .request(
+            reqwest::Method::OPTIONS,
+            sb.at("/api/conversations/send-message"),
+        )
+        .header("Access-Control-Request-Method", "POST");
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    req.send().await.unwrap()
+}
+
+/// A response header as text.
+fn header<'a>(resp: &'a reqwest::Response, name: &str) -> &'a str {
+    resp.headers()[name].to_str().unwrap()
+}
+
+/// A response header as lowercase text.
+fn header_lower(resp: &reqwest::Response, name: &str) -> String {
+    header(resp, name).to_ascii_lowercase()
 }
 
 #[tokio::test]
@@ -34,62 +59,41 @@ async fn cors_allows_only_listed_origins() {
     ];
     cfg.faults = true;
     let sb = Sandbox::with(cfg).await;
-    let path = sb.at("/api/operators/all");
+    let path = "/api/operators/all";
 
     let resp = sb
-        .http
-        .get(&path)
-        .header("Authentication", TOKEN)
-        .header("Origin", "http://localhost:8080")
-        .send()
-        .await
-        .unwrap();
+        .get_resp_with(path, &[("Origin", "http://localhost:8080")])
+        .await;
     assert_eq!(resp.status(), 200);
     assert_eq!(
         resp.headers()["access-control-allow-origin"],
         "http://localhost:8080"
     );
-    let exposed = resp.headers()["access-control-expose-headers"]
-        .to_str()
-        .unwrap()
-        .to_ascii_lowercase();
-    assert!(exposed.contains("retry-after"));
+    assert!(header_lower(&resp, "access-control-expose-headers").contains("retry-after"));
 
     let resp = sb
-        .http
-        .get(&path)
-        .header("Authentication", TOKEN)
-        .header("Origin", "http://evil.example")
-        .send()
-        .await
-        .unwrap();
+        .get_resp_with(path, &[("Origin", "http://evil.example")])
+        .await;
     assert!(resp.headers().get("access-control-allow-origin").is_none());
 
     // preflight: no token needed
-    let resp = sb
-        .http
-        .request(
-            reqwest::Method::OPTIONS,
-            sb.at("/api/conversations/send-message"),
-        )
-        .header("Origin", "https://app.example.test")
-        .header("Access-Control-Request-Method", "POST")
-        .header(
-            "Access-Control-Request-Headers",
-            "authentication, content-type",
-        )
-        .send()
-        .await
-        .unwrap();
+    let resp = preflight(
+        &sb,
+        &[
+            ("Origin", "https://app.example.test"),
+            (
+                "Access-Control-Request-Headers",
+                "authentication, content-type",
+            ),
+        ],
+    )
+    .await;
     assert!(resp.status().is_success(), "{}", resp.status());
     assert_eq!(
         resp.headers()["access-control-allow-origin"],
         "https://app.example.test"
     );
-    let allowed = resp.headers()["access-control-allow-headers"]
-        .to_str()
-        .unwrap()
-        .to_ascii_lowercase();
+    let allowed = header_lower(&resp, "access-control-allow-headers");
     assert!(
         allowed.contains("authentication") && allowed.contains("content-type"),
         "{allowed}"
@@ -100,33 +104,15 @@ async fn cors_allows_only_listed_origins() {
     for m in ["GET", "POST", "DELETE", "OPTIONS"] {
         assert!(methods.contains(m), "{methods}");
     }
-    let resp = sb
-        .http
-        .request(
-            reqwest::Method::OPTIONS,
-            sb.at("/api/conversations/send-message"),
-        )
-        .header("Origin", "http://evil.example")
-        .header("Access-Control-Request-Method", "POST")
-        .send()
-        .await
-        .unwrap();
+    let resp = preflight(&sb, &[("Origin", "http://evil.example")]).await;
     assert!(resp.headers().get("access-control-allow-origin").is_none());
 
     // an injected 429 still carries CORS headers and Retry-After
-    arm(
-        &sb,
-        json!({"path": "/api/operators/all", "status": 429, "retry_after": 7}),
-    )
-    .await;
+    sb.arm(json!({"path": "/api/operators/all", "status": 429, "retry_after": 7}))
+        .await;
     let resp = sb
-        .http
-        .get(&path)
-        .header("Authentication", TOKEN)
-        .header("Origin", "http://localhost:8080")
-        .send()
-        .await
-        .unwrap();
+        .get_resp_with(path, &[("Origin", "http://localhost:8080")])
+        .await;
     assert_eq!(resp.status(), 429);
     assert_eq!(resp.headers()["retry-after"], "7");
     assert_eq!(
@@ -169,17 +155,16 @@ async fn static_app_with_mime_types_and_security_headers() {
     ] {
         let resp = sb.http.get(sb.at(path)).send().await.unwrap();
         assert_eq!(resp.status(), 200, "{path}");
-        let ct = resp.headers()["content-type"].to_str().unwrap().to_owned();
+        let ct = header(&resp, "content-type").to_owned();
         assert!(ct.contains(mime), "{path}: {ct}");
         assert_security_headers(&resp);
     }
     // the API still answers JSON, with the same headers; unknown API routes stay JSON
     let resp = sb.get_resp("/api/operators/all").await;
     assert_security_headers(&resp);
-    let (status, body) = decode(sb.http.get(sb.at("/api/nope")).send().await.unwrap()).await;
     assert_eq!(
-        (status, body),
-        (404, json!({"status": 404, "error": "Not found"}))
+        sb.get_bare("/api/nope").await,
+        api_error(404, json!("Not found"))
     );
     sb.server.shutdown().await;
     let _ = std::fs::remove_dir_all(dir);
@@ -204,22 +189,19 @@ async fn unknown_routes_wrong_methods_and_oversize_bodies() {
         "/sandbox/requests",
         "/proxy/api/operators/all",
     ] {
-        let (status, body) = sb.get(path).await;
         assert_eq!(
-            (status, body),
-            (404, json!({"status": 404, "error": "Not found"})),
+            sb.get(path).await,
+            api_error(404, json!("Not found")),
             "{path}"
         );
     }
-    let (status, body) = sb.get("/api/conversations/start").await;
     assert_eq!(
-        (status, body),
-        (405, json!({"status": 405, "error": "Method not allowed"}))
+        sb.get("/api/conversations/start").await,
+        api_error(405, json!("Method not allowed"))
     );
-    let (status, body) = sb.post_form("/api/conversations/unassigned", &[]).await;
     assert_eq!(
-        (status, body),
-        (405, json!({"status": 405, "error": "Method not allowed"}))
+        sb.post_form("/api/conversations/unassigned", &[]).await,
+        api_error(405, json!("Method not allowed"))
     );
 
     let big = vec![b'a'; 2 * 1024 * 1024];
@@ -253,14 +235,7 @@ async fn proxy_adds_the_token_and_refuses_other_origins() {
     cfg.token = "s3cret-proxy-token".into();
     let sb = Sandbox::with(cfg).await;
     // no token from the browser: the proxy adds it
-    let (status, body) = decode(
-        sb.http
-            .get(sb.at("/proxy/api/operators/all"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = sb.get_bare("/proxy/api/operators/all").await;
     assert_eq!(status, 200, "{body}");
     // a wrong token from the client is replaced, too
     let resp = sb
@@ -279,14 +254,9 @@ async fn proxy_adds_the_token_and_refuses_other_origins() {
         )
     );
     // query strings pass through
-    let (status, body) = decode(
-        sb.http
-            .get(sb.at("/proxy/api/conversations/get?conversation_id=77"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = sb
+        .get_bare("/proxy/api/conversations/get?conversation_id=77")
+        .await;
     assert_eq!(
         (status, body["error"].clone()),
         (400, json!("Conversation not found"))
@@ -294,31 +264,23 @@ async fn proxy_adds_the_token_and_refuses_other_origins() {
     // same-origin Origin is fine, another site is refused
     let host = sb.server.addr.to_string();
     let resp = sb
-        .http
-        .get(sb.at("/proxy/api/operators/groups"))
-        .header("Origin", format!("http://{host}"))
-        .send()
-        .await
-        .unwrap();
+        .get_bare_with(
+            "/proxy/api/operators/groups",
+            &[("Origin", &format!("http://{host}"))],
+        )
+        .await;
     assert_eq!(resp.status(), 200);
     let resp = sb
-        .http
-        .get(sb.at("/proxy/api/operators/groups"))
-        .header("Origin", "http://evil.example")
-        .send()
-        .await
-        .unwrap();
+        .get_bare_with(
+            "/proxy/api/operators/groups",
+            &[("Origin", "http://evil.example")],
+        )
+        .await;
     assert_eq!(resp.status(), 403);
     // only /api and /sandbox/conversations are proxied
-    let (status, _) = decode(
-        sb.http
-            .post(sb.at("/proxy/sandbox/customer-message"))
-            .json(&json!({"text": "x"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = sb
+        .post_json_bare("/proxy/sandbox/customer-message", json!({"text": "x"}))
+        .await;
     assert_eq!(status, 404);
     let id = {
         let resp = sb
@@ -331,25 +293,13 @@ async fn proxy_adds_the_token_and_refuses_other_origins() {
             .unwrap();
         decode(resp).await.1["data"]["id"].as_i64().unwrap()
     };
-    let (status, body) = decode(
-        sb.http
-            .get(sb.at(&format!("/proxy/sandbox/conversations/{id}/messages")))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = sb
+        .get_bare(&format!("/proxy/sandbox/conversations/{id}/messages"))
+        .await;
     assert_eq!(status, 200);
-    assert_eq!(body["data"].as_array().unwrap().len(), 1);
+    assert_eq!(data_items(&body).len(), 1);
     // the direct API still wants the token
-    let (status, _) = decode(
-        sb.http
-            .get(sb.at("/api/operators/all"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = sb.get_bare("/api/operators/all").await;
     assert_eq!(status, 401);
     sb.server.shutdown().await;
 }
@@ -418,18 +368,6 @@ async fn the_request_log_never_contains_the_token() {
     );
 }
 
-async fn arm(sb: &Sandbox, fault: Value) {
-    let resp = sb
-        .http
-        .post(sb.at("/sandbox/faults"))
-        .json(&fault)
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = decode(resp).await;
-    assert_eq!(status, 200, "{body}");
-}
-
 #[tokio::test]
 async fn faults_of_every_kind() {
     let mut cfg = config(SeedMode::Empty);
@@ -439,7 +377,8 @@ async fn faults_of_every_kind() {
     let path = "/api/conversations/unassigned";
 
     // json envelope with a status, for exactly `count` requests
-    arm(&sb, json!({"path": path, "status": 503, "count": 2})).await;
+    sb.arm(json!({"path": path, "status": 503, "count": 2}))
+        .await;
     for _ in 0..2 {
         let (status, body) = sb.get(path).await;
         assert_eq!(status, 503);
@@ -449,17 +388,15 @@ async fn faults_of_every_kind() {
     assert_eq!(sb.get(path).await.0, 200);
 
     // 429 + Retry-After
-    arm(&sb, json!({"path": path, "status": 429, "retry_after": 3})).await;
+    sb.arm(json!({"path": path, "status": 429, "retry_after": 3}))
+        .await;
     let resp = sb.get_resp(path).await;
     assert_eq!(resp.status(), 429);
     assert_eq!(resp.headers()["retry-after"], "3");
 
     // truncated
-    arm(
-        &sb,
-        json!({"path": path, "status": 500, "body": "truncated"}),
-    )
-    .await;
+    sb.arm(json!({"path": path, "status": 500, "body": "truncated"}))
+        .await;
     let resp = sb.get_resp(path).await;
     assert_eq!(resp.status(), 500);
     let text = resp.text().await.unwrap();
@@ -469,38 +406,30 @@ async fn faults_of_every_kind() {
     );
 
     // html
-    arm(&sb, json!({"path": path, "status": 502, "body": "html"})).await;
+    sb.arm(json!({"path": path, "status": 502, "body": "html"}))
+        .await;
     let resp = sb.get_resp(path).await;
     assert_eq!(resp.status(), 502);
-    assert!(
-        resp.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/html")
-    );
+    assert!(header(&resp, "content-type").starts_with("text/html"));
     assert!(resp.text().await.unwrap().contains("<html>"));
 
     // empty
-    arm(&sb, json!({"path": path, "status": 504, "body": "empty"})).await;
+    sb.arm(json!({"path": path, "status": 504, "body": "empty"}))
+        .await;
     let resp = sb.get_resp(path).await;
     assert_eq!(resp.status(), 504);
     assert!(resp.bytes().await.unwrap().is_empty());
 
     // malformed: 200 with JSON content type and garbage
-    arm(&sb, json!({"path": path, "body": "malformed"})).await;
+    sb.arm(json!({"path": path, "body": "malformed"})).await;
     let resp = sb.get_resp(path).await;
     assert_eq!(resp.status(), 200);
-    assert!(
-        resp.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("application/json")
-    );
+    assert!(header(&resp, "content-type").starts_with("application/json"));
     let text = resp.text().await.unwrap();
     assert!(serde_json::from_str::<Value>(&text).is_err(), "{text}");
 
     // delay only: slow but normal
-    arm(&sb, json!({"path": path, "delay_ms": 300})).await;
+    sb.arm(json!({"path": path, "delay_ms": 300})).await;
     let t = Instant::now();
     let (status, body) = sb.get(path).await;
     assert!(t.elapsed() >= Duration::from_millis(290));
@@ -508,20 +437,14 @@ async fn faults_of_every_kind() {
 
     // apply: the send happens, the answer is lost
     let id = sb.new_conversation("hi").await;
-    arm(&sb, json!({"path": "/api/conversations/send-message", "status": 504, "body": "empty", "apply": true})).await;
+    sb.arm(json!({"path": "/api/conversations/send-message", "status": 504, "body": "empty", "apply": true})).await;
     let (status, _) = sb
-        .post_form(
-            "/api/conversations/send-message",
-            &[
-                ("conversation_id", &id.to_string()),
-                ("text", "lost answer"),
-            ],
-        )
+        .act("send-message", &id.to_string(), &[("text", "lost answer")])
         .await;
     assert_eq!(status, 504);
     assert_eq!(sb.conversation(id).await["last_message"], "lost answer");
     // apply + a delay longer than the client waits: the action is done all the same
-    arm(&sb, json!({"path": "/api/conversations/send-message", "status": 504, "delay_ms": 3000, "apply": true})).await;
+    sb.arm(json!({"path": "/api/conversations/send-message", "status": 504, "delay_ms": 3000, "apply": true})).await;
     let timed_out = sb
         .http
         .post(sb.at("/api/conversations/send-message"))
@@ -536,98 +459,51 @@ async fn faults_of_every_kind() {
     assert!(timed_out.is_err(), "the client timed out");
     assert_eq!(sb.conversation(id).await["last_message"], "client gave up");
     // without apply the handler does not run
-    arm(
-        &sb,
-        json!({"path": "/api/conversations/send-message", "status": 500}),
-    )
-    .await;
+    sb.arm(json!({"path": "/api/conversations/send-message", "status": 500}))
+        .await;
     let (status, _) = sb
-        .post_form(
-            "/api/conversations/send-message",
-            &[("conversation_id", &id.to_string()), ("text", "never sent")],
-        )
+        .act("send-message", &id.to_string(), &[("text", "never sent")])
         .await;
     assert_eq!(status, 500);
     assert_eq!(sb.conversation(id).await["last_message"], "client gave up");
 
     // list, clear, validation
-    arm(
-        &sb,
-        json!({"path": "/api/operators/all", "status": 500, "count": 5}),
-    )
-    .await;
-    let (_, listed) = decode(sb.http.get(sb.at("/sandbox/faults")).send().await.unwrap()).await;
+    sb.arm(json!({"path": "/api/operators/all", "status": 500, "count": 5}))
+        .await;
+    let (_, listed) = sb.get_bare("/sandbox/faults").await;
     assert_eq!(listed["data"][0]["path"], "/api/operators/all");
     assert_eq!(listed["data"][0]["remaining"], 5);
-    let (status, _) = decode(
-        sb.http
-            .delete(sb.at("/sandbox/faults"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = sb.delete_bare("/sandbox/faults").await;
     assert_eq!(status, 200);
     assert_eq!(sb.get("/api/operators/all").await.0, 200);
-    let (status, body) = decode(
-        sb.http
-            .post(sb.at("/sandbox/faults"))
-            .json(&json!({"path": "nope", "status": 42}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = sb
+        .post_json_bare("/sandbox/faults", json!({"path": "nope", "status": 42}))
+        .await;
     assert_eq!(status, 400, "{body}");
     assert!(body["error"]["path"].is_string() && body["error"]["status"].is_string());
-    let (status, _) = decode(
-        sb.http
-            .post(sb.at("/sandbox/faults"))
-            .json(&json!({"path": "/x", "body": "weird"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = sb
+        .post_json_bare("/sandbox/faults", json!({"path": "/x", "body": "weird"}))
+        .await;
     assert_eq!(status, 400);
-    let (status, body) = decode(
-        sb.http
-            .post(sb.at("/sandbox/faults"))
-            .json(&json!({"path": "/x", "status": 101}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = sb
+        .post_json_bare("/sandbox/faults", json!({"path": "/x", "status": 101}))
+        .await;
     assert_eq!(status, 400, "{body}");
 
     // request counts
-    decode(
-        sb.http
-            .delete(sb.at("/sandbox/requests"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    sb.delete_bare("/sandbox/requests").await;
     for _ in 0..3 {
         sb.get("/api/conversations/unread").await;
     }
     sb.get("/api/conversations/get?conversation_id=1").await;
-    let (_, counts) = decode(
-        sb.http
-            .get(sb.at("/sandbox/requests"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, counts) = sb.get_bare("/sandbox/requests").await;
     assert_eq!(
         counts["data"],
         json!({"/api/conversations/unread": 3, "/api/conversations/get": 1})
     );
     // through the proxy: counted and faulted under the canonical path
-    arm(&sb, json!({"path": "/api/operators/groups", "status": 503})).await;
+    sb.arm(json!({"path": "/api/operators/groups", "status": 503}))
+        .await;
     let resp = sb
         .http
         .get(sb.at("/proxy/api/operators/groups"))
@@ -642,14 +518,7 @@ async fn faults_of_every_kind() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    let (_, counts) = decode(
-        sb.http
-            .get(sb.at("/sandbox/requests"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, counts) = sb.get_bare("/sandbox/requests").await;
     assert_eq!(counts["data"]["/api/conversations/unread"], 4);
     assert_eq!(counts["data"]["/api/operators/groups"], 1);
     sb.server.shutdown().await;
@@ -696,29 +565,16 @@ async fn webhooks_are_delivered_unless_disabled() {
     let sb = Sandbox::with(cfg).await;
     let id = sb.new_conversation("incoming").await;
     let ids = id.to_string();
-    sb.post_form(
-        "/api/conversations/start",
-        &[("conversation_id", &ids), ("operator_id", "2")],
+    sb.act("start", &ids, &[("operator_id", "2")]).await;
+    sb.act(
+        "send-message",
+        &ids,
+        &[("text", "out"), ("operator_id", "2")],
     )
     .await;
-    sb.post_form(
-        "/api/conversations/send-message",
-        &[
-            ("conversation_id", &ids),
-            ("text", "out"),
-            ("operator_id", "2"),
-        ],
-    )
-    .await;
-    sb.post_form(
-        "/api/conversations/send-note",
-        &[("conversation_id", &ids), ("text", "note")],
-    )
-    .await;
-    sb.post_form("/api/conversations/unassign", &[("conversation_id", &ids)])
-        .await;
-    sb.post_form("/api/conversations/close", &[("conversation_id", &ids)])
-        .await;
+    sb.act("send-note", &ids, &[("text", "note")]).await;
+    sb.act("unassign", &ids, &[]).await;
+    sb.act("close", &ids, &[]).await;
     let events = wait_for(&rx, 5).await;
     let mut names: Vec<&str> = events
         .iter()
@@ -843,7 +699,7 @@ async fn data_survives_a_restart_with_a_file_database() {
         before + 1
     );
     let (_, ops) = sb.get("/api/operators/all").await;
-    assert_eq!(ops["data"].as_array().unwrap().len(), 4);
+    assert_eq!(data_items(&ops).len(), 4);
     sb.server.shutdown().await;
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -857,7 +713,7 @@ async fn simulate_makes_clients_write() {
     let n = sb.list_ids("/api/conversations/unassigned").await.len();
     assert!(n >= 1, "the simulator wrote nothing");
     let (_, body) = sb.get("/sandbox/conversations/1/messages").await;
-    assert!(!body["data"].as_array().unwrap().is_empty());
+    assert!(!data_items(&body).is_empty());
     sb.server.shutdown().await;
 }
 
@@ -969,17 +825,13 @@ async fn fixtures_overwrite_display_fields_and_fault_errors_carry_custom_text() 
 
     let (_, ops) = sb.get("/api/operators/all").await;
     assert!(
-        ops["data"]
-            .as_array()
-            .unwrap()
+        data_items(&ops)
             .iter()
             .any(|o| o["id"] == 2 && o["invite_email"] == hostile)
     );
     let (_, groups) = sb.get("/api/operators/groups").await;
     assert!(
-        groups["data"]
-            .as_array()
-            .unwrap()
+        data_items(&groups)
             .iter()
             .any(|g| g["id"] == 2 && g["title"] == hostile && g["color"] == "javascript:alert(1)")
     );
@@ -997,13 +849,7 @@ async fn fixtures_overwrite_display_fields_and_fault_errors_carry_custom_text() 
         (400, Some("Conversation not found"))
     );
     let (_, groups) = sb.get("/api/operators/groups").await;
-    assert!(
-        groups["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|g| g["title"] != "changed")
-    );
+    assert!(data_items(&groups).iter().all(|g| g["title"] != "changed"));
     let (status, _) = post(json!({"operators": [{"id": 3, "invite_email": hostile}]})).await;
     assert_eq!(status, 400);
     let (status, _) = post(json!({"operators": [{"id": 99, "invite_email": "a@b"}]})).await;
@@ -1012,11 +858,8 @@ async fn fixtures_overwrite_display_fields_and_fault_errors_carry_custom_text() 
     assert_eq!(status, 400);
 
     // A fault's `error` replaces the envelope's text.
-    arm(
-        &sb,
-        json!({"path": "/api/conversations/get", "status": 400, "error": hostile}),
-    )
-    .await;
+    sb.arm(json!({"path": "/api/conversations/get", "status": 400, "error": hostile}))
+        .await;
     let (status, body) = sb
         .get(&format!("/api/conversations/get?conversation_id={id}"))
         .await;

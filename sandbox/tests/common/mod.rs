@@ -58,12 +58,16 @@ impl Sandbox {
 
     /// GET with the token, the raw response.
     pub async fn get_resp(&self, path: &str) -> reqwest::Response {
-        self.http
-            .get(self.at(path))
-            .header("Authentication", TOKEN)
-            .send()
-            .await
-            .unwrap()
+        self.get_resp_with(path, &[]).await
+    }
+
+    /// GET with the token and extra `headers`, the raw response.
+    pub async fn get_resp_with(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+        let mut req = self.http.get(self.at(path)).header("Authentication", TOKEN);
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        req.send().await.unwrap()
     }
 
     pub async fn get(&self, path: &str) -> (u16, Value) {
@@ -80,6 +84,14 @@ impl Sandbox {
             .await
             .unwrap();
         decode(resp).await
+    }
+
+    /// A form POST to `/api/conversations/{action}` for conversation `id`, with `more` fields.
+    pub async fn act(&self, action: &str, id: &str, more: &[(&str, &str)]) -> (u16, Value) {
+        let mut form = vec![("conversation_id", id)];
+        form.extend_from_slice(more);
+        self.post_form(&format!("/api/conversations/{action}"), &form)
+            .await
     }
 
     pub async fn post_json(&self, path: &str, body: Value) -> (u16, Value) {
@@ -110,6 +122,36 @@ impl Sandbox {
     pub async fn post_multipart(&self, path: &str, fields: &[(&str, &[u8])]) -> (u16, Value) {
         let (ct, body) = multipart(fields);
         self.post_raw(path, &ct, body).await
+    }
+
+    /// GET without the `Authentication` header (the proxy, the control endpoints, token checks).
+    pub async fn get_bare(&self, path: &str) -> (u16, Value) {
+        send(self.http.get(self.at(path))).await
+    }
+
+    /// GET without the `Authentication` header but with `headers`, the raw response.
+    pub async fn get_bare_with(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+        let mut req = self.http.get(self.at(path));
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        req.send().await.unwrap()
+    }
+
+    /// POST a JSON body without the `Authentication` header.
+    pub async fn post_json_bare(&self, path: &str, body: Value) -> (u16, Value) {
+        send(self.http.post(self.at(path)).json(&body)).await
+    }
+
+    /// DELETE without the `Authentication` header.
+    pub async fn delete_bare(&self, path: &str) -> (u16, Value) {
+        send(self.http.delete(self.at(path))).await
+    }
+
+    /// Arms a fault through `POST /sandbox/faults` (needs `--faults`) and checks it was taken.
+    pub async fn arm(&self, fault: Value) {
+        let (status, body) = self.post_json_bare("/sandbox/faults", fault).await;
+        assert_eq!(status, 200, "{body}");
     }
 
     /// A client writes in; returns the conversation.
@@ -144,6 +186,24 @@ impl Sandbox {
             .map(|c| c["id"].as_i64().unwrap())
             .collect()
     }
+}
+
+/// What an error answer is: the HTTP status and the envelope `{"status": status, "error": error}`.
+pub fn api_error(status: u16, error: Value) -> (u16, Value) {
+    (
+        status,
+        serde_json::json!({"status": status, "error": error}),
+    )
+}
+
+/// The `data` array of a list answer.
+pub fn data_items(body: &Value) -> &[Value] {
+    body["data"].as_array().unwrap()
+}
+
+/// Sends `req` as built (no token added): status and JSON body.
+pub async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
+    decode(req.send().await.unwrap()).await
 }
 
 /// Status and JSON body (Null when the body is not JSON).
