@@ -370,10 +370,7 @@ fn move_cursor(root: &Element, step: i32) {
         Some(i) => (i as i64 + i64::from(step)).clamp(0, rows.len() as i64 - 1) as usize,
     };
     if let Some(row) = rows.get(next) {
-        for r in &rows {
-            r.set_tab_index(-1);
-        }
-        row.set_tab_index(0);
+        super::row_list::give_tab_stop(row);
         let _ = row.focus();
     }
 }

@@ -1,5 +1,6 @@
-//! The component suite, one component per file. Components render state and dispatch actions;
-//! they hold no business logic of their own.
+//! The component suite: one file per component, plus the direct-DOM inbox rows
+//! (`conversation_row`, `row_template`) and small shared helpers (`ids`, `time`). Components render
+//! state and call the session; they hold no business logic of their own.
 
 pub mod composer;
 pub mod conversation_row;
@@ -9,6 +10,8 @@ pub mod freshness;
 mod ids;
 pub mod inbox;
 pub mod inbox_list;
+pub mod row_list;
+pub mod row_template;
 pub mod shortcuts;
 pub mod time;
 pub mod timeline;

@@ -94,15 +94,7 @@ impl Session {
             self.persist_outbox();
             let this = Rc::clone(self);
             wasm_bindgen_futures::spawn_local(async move {
-                let result = match job.kind {
-                    SendKind::Reply => this.client.send_message(job.conversation, &job.text).await,
-                    SendKind::File => {
-                        this.client
-                            .send_file_message(job.conversation, &job.text)
-                            .await
-                    }
-                    SendKind::Note => this.client.send_note(job.conversation, &job.text).await,
-                };
+                let result = job.send(&this.client).await;
                 match result {
                     Ok(c) => {
                         this.outbox.borrow_mut().on_success(job.local_id, &c);
