@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::api::{Conversation, Status, UserId};
 use crate::i18n::Key;
-use crate::state::{ActionKind, Drift, OpenAction, OpenState, SendKey};
+use crate::state::{Action, Drift, OpenAction, OpenState, SendKey};
 use crate::state::{ComposerRequest, SessionHandle};
 use crate::sync::outbox::SendKind;
 
@@ -213,7 +213,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
     if closed {
         let ontake = {
             let session = session.clone();
-            Callback::from(move |_: MouseEvent| session.act(ActionKind::Take, None, None))
+            Callback::from(move |_: MouseEvent| session.act(Action::Take))
         };
         return html! {
             <div class="bi-composer bi-composer--disabled" data-testid="composer">

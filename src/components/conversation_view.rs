@@ -5,12 +5,12 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::composer::Composer;
-use super::feedback::Banner;
+use super::feedback::{Banner, BannerKind};
 use super::timeline::Timeline;
 use crate::api::{ConversationId, GroupId, OperatorId, Status};
 use crate::i18n::Key;
 use crate::state::session::{SendsState, SyncState};
-use crate::state::{ActionKind, ActionState, OpenState};
+use crate::state::{Action, ActionKind, ActionState, OpenState};
 use crate::state::{ComposerRequest, SessionHandle};
 
 /// Props of [`ConversationView`].
@@ -67,7 +67,7 @@ pub fn ConversationView(props: &ConversationViewProps) -> Html {
         return match &open.error {
             Some(e) => html! {
                 <div class="bi-conversation" data-testid="conversation-view">
-                    <Banner kind="error" title={t(Key::ConversationLoadFailed)} message={e.user_message()} />
+                    <Banner kind={BannerKind::Error} title={t(Key::ConversationLoadFailed)} message={e.user_message()} />
                 </div>
             },
             None => html! {
@@ -90,16 +90,16 @@ pub fn ConversationView(props: &ConversationViewProps) -> Html {
         open.action,
         ActionState::Pending(_) | ActionState::Scheduled { .. }
     );
-    let act = |kind: ActionKind| {
+    let act = |action: Action| {
         let session = session.clone();
-        Callback::from(move |_: MouseEvent| session.act(kind, None, None))
+        Callback::from(move |_: MouseEvent| session.act(action))
     };
     let onassign_operator = {
         let session = session.clone();
         Callback::from(move |e: Event| {
             let select = e.target_unchecked_into::<HtmlSelectElement>();
             if let Ok(n) = select.value().parse::<u64>() {
-                session.act(ActionKind::AssignOperator, Some(OperatorId(n)), None);
+                session.act(Action::AssignOperator(OperatorId(n)));
             }
             select.set_value("");
         })
@@ -109,7 +109,7 @@ pub fn ConversationView(props: &ConversationViewProps) -> Html {
         Callback::from(move |e: Event| {
             let select = e.target_unchecked_into::<HtmlSelectElement>();
             if let Ok(n) = select.value().parse::<u64>() {
-                session.act(ActionKind::AssignGroup, None, Some(GroupId(n)));
+                session.act(Action::AssignGroup(GroupId(n)));
             }
             select.set_value("");
         })
@@ -140,12 +140,12 @@ pub fn ConversationView(props: &ConversationViewProps) -> Html {
 
     let action_feedback = match &open.action {
         ActionState::Scheduled { kind, .. } => html! {
-            <Banner kind="info" title={if *kind == ActionKind::Close { t(Key::ClosingSoon) } else { t(Key::UnassigningSoon) }}>
+            <Banner kind={BannerKind::Info} title={if *kind == ActionKind::Close { t(Key::ClosingSoon) } else { t(Key::UnassigningSoon) }}>
                 <button type="button" class="bi-button bi-button--small" onclick={onundo} data-testid="action-undo">{ t(Key::Undo) }</button>
             </Banner>
         },
         ActionState::Failed { message, .. } => html! {
-            <Banner kind="error" title={t(Key::ActionFailed)} message={message.clone()}>
+            <Banner kind={BannerKind::Error} title={t(Key::ActionFailed)} message={message.clone()}>
                 <button type="button" class="bi-button bi-button--small" onclick={ondismiss}>{ t(Key::Dismiss) }</button>
             </Banner>
         },
@@ -176,17 +176,17 @@ pub fn ConversationView(props: &ConversationViewProps) -> Html {
                 </div>
                 <div class="bi-actions" role="toolbar" aria-label={t(Key::ActionsLabel)}>
                     if c.status != Status::Inbox || !mine {
-                        <button type="button" class="bi-button" data-testid="action-take" disabled={busy} onclick={act(ActionKind::Take)}>
+                        <button type="button" class="bi-button" data-testid="action-take" disabled={busy} onclick={act(Action::Take)}>
                             { label(ActionKind::Take, if c.status == Status::Closed { Key::Reopen } else { Key::Take }) }
                         </button>
                     }
                     if c.status == Status::Inbox {
-                        <button type="button" class="bi-button" data-testid="action-unassign" disabled={busy} onclick={act(ActionKind::Unassign)}>
+                        <button type="button" class="bi-button" data-testid="action-unassign" disabled={busy} onclick={act(Action::Unassign)}>
                             { label(ActionKind::Unassign, Key::Unassign) }
                         </button>
                     }
                     if c.status != Status::Closed {
-                        <button type="button" class="bi-button" data-testid="action-close" disabled={busy} onclick={act(ActionKind::Close)}>
+                        <button type="button" class="bi-button" data-testid="action-close" disabled={busy} onclick={act(Action::Close)}>
                             { label(ActionKind::Close, Key::Close) }
                         </button>
                     }
@@ -204,7 +204,7 @@ pub fn ConversationView(props: &ConversationViewProps) -> Html {
             </header>
             { action_feedback }
             if let Some(e) = &open.error {
-                <Banner kind="error" title={t(Key::StaleConversation)} message={e.user_message()} />
+                <Banner kind={BannerKind::Error} title={t(Key::StaleConversation)} message={e.user_message()} />
             }
             <Timeline {id} open={open.clone()} sends={props.sends.clone()} operators={sync.operators.clone()} {locale} />
             <Composer conversation={c.clone()} open={open.clone()} me={sync.me} request={props.composer_request}

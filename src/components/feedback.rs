@@ -2,11 +2,44 @@
 
 use yew::prelude::*;
 
+/// What a banner says: its CSS modifier, its test id and its ARIA role follow from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BannerKind {
+    /// Something failed (announced as an alert).
+    Error,
+    /// The browser is offline.
+    Offline,
+    /// The token was refused.
+    Auth,
+    /// News that is not a failure (a scheduled Close with Undo); a polite status.
+    Info,
+}
+
+impl BannerKind {
+    /// The CSS modifier and `data-testid` suffix (`banner-error`, …).
+    pub const fn name(self) -> &'static str {
+        match self {
+            BannerKind::Error => "error",
+            BannerKind::Offline => "offline",
+            BannerKind::Auth => "auth",
+            BannerKind::Info => "info",
+        }
+    }
+
+    /// The ARIA role: only failures interrupt a screen reader.
+    pub const fn role(self) -> &'static str {
+        match self {
+            BannerKind::Info => "status",
+            BannerKind::Error | BannerKind::Offline | BannerKind::Auth => "alert",
+        }
+    }
+}
+
 /// Props of [`Banner`].
 #[derive(Properties, PartialEq)]
 pub struct BannerProps {
-    /// `error`, `offline`, `auth` or `info` (a CSS modifier).
-    pub kind: AttrValue,
+    /// What it is.
+    pub kind: BannerKind,
     /// The headline.
     pub title: AttrValue,
     /// The details, in user words.
@@ -20,13 +53,9 @@ pub struct BannerProps {
 /// A state the operator must know about (errors are announced as alerts).
 #[component]
 pub fn Banner(props: &BannerProps) -> Html {
-    let role = if props.kind == "info" {
-        "status"
-    } else {
-        "alert"
-    };
+    let kind = props.kind.name();
     html! {
-        <div class={classes!("bi-banner", format!("bi-banner--{}", props.kind))} {role} data-testid={format!("banner-{}", props.kind)}>
+        <div class={classes!("bi-banner", format!("bi-banner--{kind}"))} role={props.kind.role()} data-testid={format!("banner-{kind}")}>
             <strong>{ props.title.clone() }</strong>
             if !props.message.is_empty() { <span>{ " " }{ props.message.clone() }</span> }
             { props.children.clone() }

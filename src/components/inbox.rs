@@ -8,13 +8,13 @@ use web_sys::{Element, HtmlElement, KeyboardEvent};
 use yew::prelude::*;
 
 use super::conversation_view::ConversationView;
-use super::feedback::Banner;
+use super::feedback::{Banner, BannerKind};
 use super::inbox_list::InboxList;
 use super::shortcuts::ShortcutsOverlay;
 use crate::api::ConversationId;
 use crate::i18n::Key;
 use crate::state::{
-    ActionKind, BeforeSendHook, ByPtr, ComposerRequest, ConfigHandle, Dispatchers, HostEvent,
+    Action, BeforeSendHook, ByPtr, ComposerRequest, ConfigHandle, Dispatchers, HostEvent,
     InboxAction, InboxState, OpenState, SendsState, Session, SessionHandle, SyncState, View,
 };
 use crate::sync::outbox::SendKind;
@@ -112,7 +112,7 @@ pub fn Inbox(props: &InboxProps) -> Html {
         Err(message) => {
             return html! {
                 <div class="bi-root" data-theme={props.config.theme.as_str()}>
-                    <Banner kind="error" title={Key::ConfigInvalid.text(locale)} message={message.clone()} />
+                    <Banner kind={BannerKind::Error} title={Key::ConfigInvalid.text(locale)} message={message.clone()} />
                 </div>
             };
         }
@@ -188,11 +188,11 @@ pub fn Inbox(props: &InboxProps) -> Html {
                     true
                 }
                 "c" if open.id.is_some() => {
-                    session.act(ActionKind::Close, None, None);
+                    session.act(Action::Close);
                     true
                 }
                 "a" if open.id.is_some() => {
-                    session.act(ActionKind::Take, None, None);
+                    session.act(Action::Take);
                     true
                 }
                 "Escape" if open.id.is_some() => {

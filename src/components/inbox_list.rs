@@ -4,7 +4,7 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::feedback::{Banner, EmptyState, Skeleton};
+use super::feedback::{Banner, BannerKind, EmptyState, Skeleton};
 use super::freshness::Freshness;
 pub use super::row_list::{RowList, RowListProps};
 use crate::api::ConversationId;
@@ -156,11 +156,11 @@ pub fn InboxList(props: &InboxListProps) -> Html {
 fn connection_banner(sync: &SyncState, locale: Locale) -> Html {
     let t = |k: Key| k.text(locale);
     if sync.offline {
-        return html! { <Banner kind="offline" title={t(Key::OfflineTitle)} message={t(Key::OfflineText)} /> };
+        return html! { <Banner kind={BannerKind::Offline} title={t(Key::OfflineTitle)} message={t(Key::OfflineText)} /> };
     }
     match &sync.lists {
         Some(PollState::Stopped { error }) => html! {
-            <Banner kind="auth" title={t(Key::AuthTitle)} message={error.user_message()} />
+            <Banner kind={BannerKind::Auth} title={t(Key::AuthTitle)} message={error.user_message()} />
         },
         Some(PollState::Backoff {
             retry_at, error, ..
@@ -169,7 +169,7 @@ fn connection_banner(sync: &SyncState, locale: Locale) -> Html {
                 .saturating_sub(crate::state::session::now_ms())
                 .div_ceil(1000);
             html! {
-                <Banner kind="error" title={t(Key::BackoffTitle)}
+                <Banner kind={BannerKind::Error} title={t(Key::BackoffTitle)}
                     message={format!("{} {} {secs} s.", error.user_message(), t(Key::NextTry))} />
             }
         }

@@ -13,7 +13,7 @@ pub use config::{ConfigHandle, SendKey, Theme, WidgetConfig};
 pub use events::HostEvent;
 pub use handles::{BeforeSendHook, ByPtr, ComposerRequest, SessionHandle};
 pub use inbox::{InboxAction, InboxState, SortOrder};
-pub use open::{ActionKind, ActionState, Drift, OpenAction, OpenState};
+pub use open::{Action, ActionKind, ActionState, Drift, OpenAction, OpenState};
 pub use session::{BeforeSend, Dispatchers, SendRequest, SendsState, Session, SyncState};
 pub use view::View;
 

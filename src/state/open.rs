@@ -6,7 +6,8 @@ use std::rc::Rc;
 use yew::Reducible;
 
 use crate::api::{
-    ApiError, Conversation, ConversationId, HistoryMessage, Listed, MessageKind, Status, UserId,
+    ApiError, Conversation, ConversationId, GroupId, HistoryMessage, Listed, MessageKind,
+    OperatorId, Status, UserId,
 };
 use crate::sync::timeline::ObservedMessage;
 
@@ -23,6 +24,34 @@ pub enum ActionKind {
     AssignOperator,
     /// Give it to a group.
     AssignGroup,
+}
+
+/// A header action with exactly the data it needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Take it into my inbox (`start`).
+    Take,
+    /// Close it.
+    Close,
+    /// Back to the unassigned queue.
+    Unassign,
+    /// Give it to this operator.
+    AssignOperator(OperatorId),
+    /// Give it to this group.
+    AssignGroup(GroupId),
+}
+
+impl Action {
+    /// Which kind of action it is (what the header shows as pending or failed).
+    pub fn kind(self) -> ActionKind {
+        match self {
+            Action::Take => ActionKind::Take,
+            Action::Close => ActionKind::Close,
+            Action::Unassign => ActionKind::Unassign,
+            Action::AssignOperator(_) => ActionKind::AssignOperator,
+            Action::AssignGroup(_) => ActionKind::AssignGroup,
+        }
+    }
 }
 
 impl ActionKind {

@@ -4,19 +4,15 @@
 use std::rc::Rc;
 
 use super::machine::Session;
-use crate::api::{ConversationId, GroupId, OperatorId};
+use crate::api::ConversationId;
 use crate::state::events::HostEvent;
-use crate::state::open::{ActionKind, ActionState, OpenAction};
+use crate::state::open::{Action, ActionState, OpenAction};
 
 impl Session {
     /// Runs a header action on the open conversation; Close and Unassign wait for Undo first.
-    pub fn act(
-        self: &Rc<Self>,
-        kind: ActionKind,
-        operator: Option<OperatorId>,
-        group: Option<GroupId>,
-    ) {
+    pub fn act(self: &Rc<Self>, action: Action) {
         let Some(id) = self.open_id.get() else { return };
+        let kind = action.kind();
         if kind.has_undo() && self.config.undo_ms > 0 {
             let until = js_sys::Date::now() + f64::from(self.config.undo_ms);
             self.dispatch
@@ -25,11 +21,11 @@ impl Session {
             let this = Rc::clone(self);
             let timer = gloo_timers::callback::Timeout::new(self.config.undo_ms, move || {
                 this.undo.borrow_mut().take();
-                this.call_action(id, kind, operator, group);
+                this.call_action(id, action);
             });
             *self.undo.borrow_mut() = Some(timer);
         } else {
-            self.call_action(id, kind, operator, group);
+            self.call_action(id, action);
         }
     }
 
@@ -49,27 +45,19 @@ impl Session {
             .dispatch(OpenAction::Action(ActionState::Idle));
     }
 
-    pub(super) fn call_action(
-        self: &Rc<Self>,
-        id: ConversationId,
-        kind: ActionKind,
-        operator: Option<OperatorId>,
-        group: Option<GroupId>,
-    ) {
+    pub(super) fn call_action(self: &Rc<Self>, id: ConversationId, action: Action) {
+        let kind = action.kind();
         self.dispatch
             .open
             .dispatch(OpenAction::Action(ActionState::Pending(kind)));
         let this = Rc::clone(self);
         wasm_bindgen_futures::spawn_local(async move {
-            let result = match (kind, operator, group) {
-                (ActionKind::Take, _, _) => this.client.start(id).await,
-                (ActionKind::Close, _, _) => this.client.close(id).await,
-                (ActionKind::Unassign, _, _) => this.client.unassign(id).await,
-                (ActionKind::AssignOperator, Some(op), _) => {
-                    this.client.assign_operator(id, op).await
-                }
-                (ActionKind::AssignGroup, _, Some(g)) => this.client.assign_group(id, g).await,
-                _ => return,
+            let result = match action {
+                Action::Take => this.client.start(id).await,
+                Action::Close => this.client.close(id).await,
+                Action::Unassign => this.client.unassign(id).await,
+                Action::AssignOperator(op) => this.client.assign_operator(id, op).await,
+                Action::AssignGroup(g) => this.client.assign_group(id, g).await,
             };
             if this.stopped.get() {
                 return;
@@ -83,12 +71,14 @@ impl Session {
                     this.dispatch
                         .open
                         .dispatch(OpenAction::Action(ActionState::Idle));
-                    match kind {
-                        ActionKind::Close => this.emit(HostEvent::Closed(id)),
-                        ActionKind::Take
-                        | ActionKind::AssignOperator
-                        | ActionKind::AssignGroup
-                        | ActionKind::Unassign => this.emit(HostEvent::Assigned {
+                    let (operator, group) = match action {
+                        Action::AssignOperator(op) => (Some(op), None),
+                        Action::AssignGroup(g) => (None, Some(g)),
+                        Action::Take | Action::Close | Action::Unassign => (None, None),
+                    };
+                    match action {
+                        Action::Close => this.emit(HostEvent::Closed(id)),
+                        _ => this.emit(HostEvent::Assigned {
                             conversation: id,
                             operator,
                             group,
@@ -110,6 +100,4 @@ impl Session {
             this.refresh();
         });
     }
-
-    // ---- sends ---------------------------------------------------------------------------------
 }
