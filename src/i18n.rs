@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::api::ApiError;
+
 /// A language the widget speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Locale {
@@ -225,6 +227,57 @@ catalog! {
         "Браузер не поддерживает уведомления: используется только звук.";
     NotifyNewConversation => "New conversation", "Новый диалог";
     NotifyFile => "sent a file", "прислал(а) файл";
+    ErrSignedOut => "You are signed out: the access token was not accepted.",
+        "Вы вышли: токен доступа не принят.";
+    ErrSignedOutWith => "You are signed out: the access token was not accepted ({}).",
+        "Вы вышли: токен доступа не принят ({}).";
+    ErrForbidden => "You are not allowed to do this.", "У вас нет прав на это действие.";
+    ErrNotFound => "This conversation (or item) no longer exists.", "Этого диалога (или объекта) больше нет.";
+    ErrRejected => "The request was not accepted.", "Запрос не принят.";
+    ErrRateLimitedIn => "Too many requests. Trying again in {} s.", "Слишком много запросов. Повтор через {} с.";
+    ErrRateLimited => "Too many requests. Trying again shortly.", "Слишком много запросов. Скоро повторим.";
+    ErrServer => "The Blinger server had a problem (HTTP {}). Trying again shortly.",
+        "У сервера Blinger сбой (HTTP {}). Скоро повторим.";
+    ErrTimeout => "The server took too long to answer.", "Сервер слишком долго не отвечал.";
+    ErrNetwork => "Cannot reach the server. Check your connection.", "Сервер недоступен. Проверьте подключение.";
+    ErrDecode => "The server sent an answer this inbox cannot read.", "Сервер прислал ответ, который не удаётся прочитать.";
+    ErrAborted => "The request was cancelled.", "Запрос отменён.";
+    OutboxReloaded => "The page was reloaded while sending.", "Страница перезагрузилась во время отправки.";
+    OutboxNotConfirmed => "The server did not confirm this message. It may not have been delivered.",
+        "Сервер не подтвердил это сообщение. Возможно, оно не доставлено.";
+    OutboxUncheckable => "Delivery could not be checked: {}", "Не удалось проверить доставку: {}";
+}
+
+/// An [`ApiError`] in words an operator understands, in `locale`; a 400's own message (the
+/// server's words, e.g. "The conversation was assigned to another operator") is kept as sent.
+pub fn error_text(error: &ApiError, locale: Locale) -> String {
+    let t = |k: Key| k.text(locale);
+    let with = |k: Key, arg: &str| t(k).replacen("{}", arg, 1);
+    match error {
+        ApiError::Unauthorized { message } if message.is_empty() => t(Key::ErrSignedOut).to_owned(),
+        ApiError::Unauthorized { message } => with(Key::ErrSignedOutWith, message),
+        ApiError::Forbidden => t(Key::ErrForbidden).to_owned(),
+        ApiError::NotFound => t(Key::ErrNotFound).to_owned(),
+        ApiError::Validation { .. } => error
+            .server_message()
+            .unwrap_or_else(|| t(Key::ErrRejected).to_owned()),
+        ApiError::RateLimited {
+            retry_after_secs: Some(s),
+        } => with(Key::ErrRateLimitedIn, &s.to_string()),
+        ApiError::RateLimited { .. } => t(Key::ErrRateLimited).to_owned(),
+        ApiError::Server { status } => with(Key::ErrServer, &status.to_string()),
+        ApiError::Timeout => t(Key::ErrTimeout).to_owned(),
+        ApiError::Network { .. } => t(Key::ErrNetwork).to_owned(),
+        ApiError::Decode { .. } => t(Key::ErrDecode).to_owned(),
+        ApiError::Aborted => t(Key::ErrAborted).to_owned(),
+    }
+}
+
+/// [`Key::OutboxUncheckable`] with the error that stopped the check.
+pub fn uncheckable_text(error: &ApiError, locale: Locale) -> String {
+    Key::OutboxUncheckable
+        .text(locale)
+        .replacen("{}", &error_text(error, locale), 1)
 }
 
 #[cfg(test)]
@@ -237,6 +290,62 @@ mod tests {
             assert!(!key.text(Locale::En).is_empty(), "{key:?} en");
             assert!(!key.text(Locale::Ru).is_empty(), "{key:?} ru");
         }
+    }
+
+    #[test]
+    fn every_api_error_has_words_in_both_languages() {
+        let errors = [
+            ApiError::Unauthorized {
+                message: String::new(),
+            },
+            ApiError::Unauthorized {
+                message: "Empty token".into(),
+            },
+            ApiError::Forbidden,
+            ApiError::NotFound,
+            ApiError::Validation {
+                message: None,
+                fields: Vec::new(),
+            },
+            ApiError::Validation {
+                message: Some("Operator not found".into()),
+                fields: Vec::new(),
+            },
+            ApiError::RateLimited {
+                retry_after_secs: Some(7),
+            },
+            ApiError::RateLimited {
+                retry_after_secs: None,
+            },
+            ApiError::Server { status: 503 },
+            ApiError::Timeout,
+            ApiError::Network {
+                message: "x".into(),
+            },
+            ApiError::Decode {
+                path: "data".into(),
+                message: "x".into(),
+            },
+            ApiError::Aborted,
+        ];
+        for e in &errors {
+            let (en, ru) = (error_text(e, Locale::En), error_text(e, Locale::Ru));
+            assert!(
+                !en.is_empty() && !ru.is_empty() && !en.contains("{}") && !ru.contains("{}"),
+                "{e:?}"
+            );
+        }
+        assert!(error_text(&errors[1], Locale::Ru).contains("Empty token"));
+        assert!(error_text(&errors[5], Locale::Ru).contains("Operator not found"));
+        assert!(error_text(&errors[6], Locale::Ru).contains("7 с"));
+        assert!(error_text(&errors[8], Locale::Ru).contains("503"));
+        assert_ne!(
+            error_text(&errors[9], Locale::En),
+            error_text(&errors[9], Locale::Ru)
+        );
+        assert!(
+            uncheckable_text(&ApiError::Timeout, Locale::Ru).starts_with("Не удалось проверить")
+        );
     }
 
     #[test]

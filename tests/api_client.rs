@@ -247,7 +247,11 @@ async fn wrong_token_is_unauthorized_and_never_echoed() {
     let e = c.unassigned().await.unwrap_err();
     assert!(matches!(e, ApiError::Unauthorized { .. }), "{e:?}");
     assert!(e.is_definite_rejection());
-    for s in [e.to_string(), format!("{e:?}"), e.user_message()] {
+    for s in [
+        e.to_string(),
+        format!("{e:?}"),
+        blinger_inbox::i18n::error_text(&e, blinger_inbox::i18n::Locale::En),
+    ] {
         assert!(!s.contains(secret), "token echoed: {s}");
     }
     let e = c.send_message(ConversationId(1), "x").await.unwrap_err();
@@ -298,7 +302,10 @@ async fn unknown_operator_is_a_validation_error() {
             fields: vec![]
         }
     );
-    assert!(e.user_message().contains("Operator not found"));
+    assert!(
+        blinger_inbox::i18n::error_text(&e, blinger_inbox::i18n::Locale::En)
+            .contains("Operator not found")
+    );
     let e = c.get(ConversationId(987_654_321)).await.unwrap_err();
     assert!(e.is_definite_rejection(), "{e:?}");
 }
@@ -331,7 +338,7 @@ async fn timed_out_send_is_reconciled_to_sent_through_get() {
     let e = job.send(&c).await.unwrap_err();
     assert_eq!(e, ApiError::Timeout);
     assert!(e.outcome_unknown());
-    outbox.on_error(local, &e);
+    outbox.on_error(local, &e, blinger_inbox::i18n::Locale::En);
     assert!(matches!(
         outbox.item(local).unwrap().state,
         SendState::NeedsReconcile { .. }
@@ -341,7 +348,9 @@ async fn timed_out_send_is_reconciled_to_sent_through_get() {
     // Let the server finish the delayed handler, then reconcile.
     gloo_timers::future::TimeoutFuture::new(2_500).await;
     let now = c.get(id).await.unwrap();
-    let state = outbox.reconcile(local, &now).unwrap();
+    let state = outbox
+        .reconcile(local, &now, blinger_inbox::i18n::Locale::En)
+        .unwrap();
     assert!(
         matches!(state, SendState::Sent { .. }),
         "the timed-out send did not reach the server ({state:?}; last_message {:?}). The \
@@ -368,8 +377,14 @@ async fn lost_answers_reconcile_and_rejected_sends_fail() {
     arm_fault(json!({"path": "/api/conversations/send-message", "status": 503, "body": "html", "apply": true})).await;
     let e = c.send_message(id, "answer lost").await.unwrap_err();
     assert_eq!(e, ApiError::Server { status: 503 });
-    outbox.on_error(a, &e);
-    let s = outbox.reconcile(a, &c.get(id).await.unwrap()).unwrap();
+    outbox.on_error(a, &e, blinger_inbox::i18n::Locale::En);
+    let s = outbox
+        .reconcile(
+            a,
+            &c.get(id).await.unwrap(),
+            blinger_inbox::i18n::Locale::En,
+        )
+        .unwrap();
     assert!(matches!(s, SendState::Sent { .. }), "{s:?}");
 
     // 502 without the handler: unknown outcome → Unconfirmed (never resent).
@@ -382,8 +397,14 @@ async fn lost_answers_reconcile_and_rejected_sends_fail() {
         .await;
     let e = c.send_note(id, "never arrived").await.unwrap_err();
     assert!(e.outcome_unknown(), "{e:?}");
-    outbox.on_error(b, &e);
-    let s = outbox.reconcile(b, &c.get(id).await.unwrap()).unwrap();
+    outbox.on_error(b, &e, blinger_inbox::i18n::Locale::En);
+    let s = outbox
+        .reconcile(
+            b,
+            &c.get(id).await.unwrap(),
+            blinger_inbox::i18n::Locale::En,
+        )
+        .unwrap();
     assert!(matches!(s, SendState::Unconfirmed { .. }), "{s:?}");
 
     // Malformed 200: a decode error with a path, outcome unknown.
@@ -407,7 +428,7 @@ async fn lost_answers_reconcile_and_rejected_sends_fail() {
     let d = outbox.enqueue(id, SendKind::Reply, "too late", 0);
     outbox.begin(d, None, 0).unwrap();
     let e = c.send_message(id, "too late").await.unwrap_err();
-    outbox.on_error(d, &e);
+    outbox.on_error(d, &e, blinger_inbox::i18n::Locale::En);
     match &outbox.item(d).unwrap().state {
         SendState::Failed { message } => assert!(message.contains("closed"), "{message}"),
         other => panic!("{other:?}"),

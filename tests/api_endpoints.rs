@@ -416,7 +416,11 @@ fn token_never_appears_in_errors_or_debug() {
     for r in failures {
         f.reply(r);
         let e = block_on(c.send_message(ConversationId(1), "x")).unwrap_err();
-        for s in [e.to_string(), format!("{e:?}"), e.user_message()] {
+        for s in [
+            e.to_string(),
+            format!("{e:?}"),
+            blinger_inbox::i18n::error_text(&e, blinger_inbox::i18n::Locale::En),
+        ] {
             assert!(!s.contains(SECRET), "{s}");
         }
     }

@@ -68,9 +68,12 @@ fn definite_rejection_fails_with_the_servers_message() {
         let mut o = Outbox::new();
         let id = o.enqueue(C1, SendKind::Note, "n", NOW_MS);
         o.begin(id, None, NOW_MS).unwrap();
-        o.on_error(id, &e);
+        o.on_error(id, &e, blinger_inbox::i18n::Locale::En);
         match &o.item(id).unwrap().state {
-            SendState::Failed { message } => assert_eq!(message, &e.user_message()),
+            SendState::Failed { message } => assert_eq!(
+                message,
+                &blinger_inbox::i18n::error_text(&e, blinger_inbox::i18n::Locale::En)
+            ),
             other => panic!("{e:?} → {other:?}"),
         }
         assert!(o.needs_reconcile().is_empty());
@@ -99,7 +102,7 @@ fn unknown_outcomes_reconcile_never_resend() {
         let id = o.enqueue(C1, SendKind::Reply, "hello", NOW_MS);
         o.begin(id, Some(&seen("before", 1_699_999_000)), NOW_MS)
             .unwrap();
-        o.on_error(id, &e);
+        o.on_error(id, &e, blinger_inbox::i18n::Locale::En);
         assert!(
             matches!(o.item(id).unwrap().state, SendState::NeedsReconcile { .. }),
             "{e:?}"
@@ -116,8 +119,14 @@ fn reconcile_to_sent_when_last_message_matches_and_is_newer() {
     let id = o.enqueue(C1, SendKind::Reply, "hello ", NOW_MS);
     o.begin(id, Some(&seen("before", 1_699_999_000)), NOW_MS)
         .unwrap();
-    o.on_error(id, &ApiError::Timeout);
-    let s = o.reconcile(id, &seen("hello", 1_700_000_002)).unwrap();
+    o.on_error(id, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
+    let s = o
+        .reconcile(
+            id,
+            &seen("hello", 1_700_000_002),
+            blinger_inbox::i18n::Locale::En,
+        )
+        .unwrap();
     assert_eq!(
         s,
         SendState::Sent {
@@ -133,9 +142,13 @@ fn reconcile_to_unconfirmed_on_mismatch_or_old_date_or_failed_get() {
     let id = o.enqueue(C1, SendKind::Reply, "hello", NOW_MS);
     o.begin(id, Some(&seen("before", 1_699_999_000)), NOW_MS)
         .unwrap();
-    o.on_error(id, &ApiError::Timeout);
+    o.on_error(id, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
     assert!(matches!(
-        o.reconcile(id, &seen("other", 1_700_000_002)),
+        o.reconcile(
+            id,
+            &seen("other", 1_700_000_002),
+            blinger_inbox::i18n::Locale::En
+        ),
         Some(SendState::Unconfirmed { .. })
     ));
     assert_eq!(o.item(id).unwrap().state.hook(), "unconfirmed");
@@ -145,9 +158,17 @@ fn reconcile_to_unconfirmed_on_mismatch_or_old_date_or_failed_get() {
     let id = o.enqueue(C1, SendKind::Reply, "ok", NOW_MS);
     o.begin(id, Some(&seen("ok", 1_699_999_000)), NOW_MS)
         .unwrap();
-    o.on_error(id, &ApiError::Server { status: 502 });
+    o.on_error(
+        id,
+        &ApiError::Server { status: 502 },
+        blinger_inbox::i18n::Locale::En,
+    );
     assert!(matches!(
-        o.reconcile(id, &seen("ok", 1_699_999_000)),
+        o.reconcile(
+            id,
+            &seen("ok", 1_699_999_000),
+            blinger_inbox::i18n::Locale::En
+        ),
         Some(SendState::Unconfirmed { .. })
     ));
 
@@ -156,9 +177,17 @@ fn reconcile_to_unconfirmed_on_mismatch_or_old_date_or_failed_get() {
     let id = o.enqueue(C1, SendKind::Reply, "ok", NOW_MS);
     o.begin(id, Some(&seen("question?", 1_700_000_000)), NOW_MS)
         .unwrap();
-    o.on_error(id, &ApiError::Server { status: 502 });
+    o.on_error(
+        id,
+        &ApiError::Server { status: 502 },
+        blinger_inbox::i18n::Locale::En,
+    );
     assert!(matches!(
-        o.reconcile(id, &seen("ok", 1_700_000_000)),
+        o.reconcile(
+            id,
+            &seen("ok", 1_700_000_000),
+            blinger_inbox::i18n::Locale::En
+        ),
         Some(SendState::Sent { .. })
     ));
 
@@ -166,17 +195,25 @@ fn reconcile_to_unconfirmed_on_mismatch_or_old_date_or_failed_get() {
     let mut o = Outbox::new();
     let id = o.enqueue(C1, SendKind::File, "https://f.test/a.png", NOW_MS);
     o.begin(id, None, NOW_MS).unwrap();
-    o.on_error(id, &ApiError::Timeout);
+    o.on_error(id, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
     assert!(matches!(
-        o.reconcile(id, &seen("https://f.test/a.png", 1_699_999_990)),
+        o.reconcile(
+            id,
+            &seen("https://f.test/a.png", 1_699_999_990),
+            blinger_inbox::i18n::Locale::En
+        ),
         Some(SendState::Sent { .. })
     ));
     let mut o = Outbox::new();
     let id = o.enqueue(C1, SendKind::File, "https://f.test/a.png", NOW_MS);
     o.begin(id, None, NOW_MS).unwrap();
-    o.on_error(id, &ApiError::Timeout);
+    o.on_error(id, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
     assert!(matches!(
-        o.reconcile(id, &seen("https://f.test/a.png", 1_699_990_000)),
+        o.reconcile(
+            id,
+            &seen("https://f.test/a.png", 1_699_990_000),
+            blinger_inbox::i18n::Locale::En
+        ),
         Some(SendState::Unconfirmed { .. })
     ));
 
@@ -184,12 +221,13 @@ fn reconcile_to_unconfirmed_on_mismatch_or_old_date_or_failed_get() {
     let mut o = Outbox::new();
     let id = o.enqueue(C1, SendKind::Reply, "hello", NOW_MS);
     o.begin(id, None, NOW_MS).unwrap();
-    o.on_error(id, &ApiError::Timeout);
+    o.on_error(id, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
     o.reconcile_failed(
         id,
         &ApiError::Network {
             message: "offline".into(),
         },
+        blinger_inbox::i18n::Locale::En,
     );
     assert!(matches!(
         o.item(id).unwrap().state,
@@ -202,7 +240,7 @@ fn retry_requeues_at_the_end_and_discard_removes() {
     let mut o = Outbox::new();
     let a = o.enqueue(C1, SendKind::Reply, "a", NOW_MS);
     o.begin(a, None, NOW_MS).unwrap();
-    o.on_error(a, &ApiError::Forbidden);
+    o.on_error(a, &ApiError::Forbidden, blinger_inbox::i18n::Locale::En);
     let b = o.enqueue(C1, SendKind::Reply, "b", NOW_MS + 1);
     assert_eq!(
         o.ready(),
@@ -234,9 +272,13 @@ fn per_conversation_order() {
     assert!(o.begin(a2, None, NOW_MS).is_none(), "a2 waits for a1");
     o.begin(a1, None, NOW_MS).unwrap();
     assert_eq!(o.ready(), vec![b1]);
-    o.on_error(a1, &ApiError::Timeout);
+    o.on_error(a1, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
     assert_eq!(o.ready(), vec![b1], "a2 still waits while a1 is reconciled");
-    o.reconcile(a1, &seen("1", 1_800_000_000));
+    o.reconcile(
+        a1,
+        &seen("1", 1_800_000_000),
+        blinger_inbox::i18n::Locale::En,
+    );
     assert_eq!(o.ready(), vec![a2, b1]);
 }
 
@@ -252,7 +294,9 @@ fn survives_serialisation_and_reload() {
     );
     o.begin(a, Some(&seen("prev", 5)), NOW_MS).unwrap();
     let json = serde_json::to_string(&o).unwrap();
-    let back: Outbox = serde_json::from_str::<Outbox>(&json).unwrap().restored();
+    let back: Outbox = serde_json::from_str::<Outbox>(&json)
+        .unwrap()
+        .restored(blinger_inbox::i18n::Locale::En);
     assert!(matches!(
         back.item(a).unwrap().state,
         SendState::NeedsReconcile { .. }

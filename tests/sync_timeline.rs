@@ -82,7 +82,11 @@ fn merges_sorted_with_pending_last() {
     );
     let failed = o.enqueue(C, SendKind::Note, "oops", 2_000);
     o.begin(failed, None, 2_000).unwrap();
-    o.on_error(failed, &ApiError::Forbidden);
+    o.on_error(
+        failed,
+        &ApiError::Forbidden,
+        blinger_inbox::i18n::Locale::En,
+    );
     let queued = o.enqueue(C, SendKind::Reply, "later", 3_000);
     let other = o.enqueue(ConversationId(8), SendKind::Reply, "elsewhere", 3_000);
     let observed = vec![ObservedMessage {
@@ -142,7 +146,7 @@ fn local_send_disappears_once_history_has_it_and_observed_dedupes() {
     let mut o2 = Outbox::new();
     let p = o2.enqueue(C, SendKind::Reply, "hello", 1_700_000_000_000);
     o2.begin(p, None, 1_700_000_000_000).unwrap();
-    o2.on_error(p, &ApiError::Timeout);
+    o2.on_error(p, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
     let t = merge(C, &h, o2.items(), &[]);
     assert_eq!(t.len(), 3);
     assert_eq!(t[2].state, EntryState::Sending);
@@ -198,13 +202,13 @@ proptest! {
                     o.on_success(id, &c);
                 },
                 Op::Fail(definite) => if let Some(id) = first {
-                    o.on_error(id, &if definite { ApiError::NotFound } else { ApiError::Timeout });
+                    o.on_error(id, &if definite { ApiError::NotFound } else { ApiError::Timeout }, blinger_inbox::i18n::Locale::En);
                 },
                 Op::Reconcile(matching, at) => if let Some((id, _)) = o.needs_reconcile().first().copied() {
                     let text = if matching { o.item(id).unwrap().text.clone() } else { "zzz".into() };
                     let c = blinger_inbox::api::wire::decode_conversation(&HttpResponse::new(200,
                         json!({"status":200,"data":{"id":7,"last_message":text,"last_message_date":at}}).to_string())).unwrap();
-                    o.reconcile(id, &c);
+                    o.reconcile(id, &c, blinger_inbox::i18n::Locale::En);
                 },
                 Op::Retry => if let Some(id) = last { o.retry(id); },
                 Op::Discard => if let Some(id) = first { o.discard(id); },

@@ -8,7 +8,7 @@ use super::composer::Composer;
 use super::feedback::{Banner, BannerKind};
 use super::timeline::Timeline;
 use crate::api::{ConversationId, GroupId, OperatorId, Status};
-use crate::i18n::Key;
+use crate::i18n::{Key, error_text};
 use crate::state::session::{SendsState, SyncState};
 use crate::state::{Action, ActionKind, ActionState, OpenState};
 use crate::state::{ComposerRequest, SessionHandle};
@@ -67,7 +67,7 @@ pub fn ConversationView(props: &ConversationViewProps) -> Html {
         return match &open.error {
             Some(e) => html! {
                 <div class="bi-conversation" data-testid="conversation-view">
-                    <Banner kind={BannerKind::Error} title={t(Key::ConversationLoadFailed)} message={e.user_message()} />
+                    <Banner kind={BannerKind::Error} title={t(Key::ConversationLoadFailed)} message={error_text(e, locale)} />
                 </div>
             },
             None => html! {
@@ -204,7 +204,7 @@ pub fn ConversationView(props: &ConversationViewProps) -> Html {
             </header>
             { action_feedback }
             if let Some(e) = &open.error {
-                <Banner kind={BannerKind::Error} title={t(Key::StaleConversation)} message={e.user_message()} />
+                <Banner kind={BannerKind::Error} title={t(Key::StaleConversation)} message={error_text(e, locale)} />
             }
             <Timeline {id} open={open.clone()} sends={props.sends.clone()} operators={sync.operators.clone()} {locale} />
             <Composer conversation={c.clone()} open={open.clone()} me={sync.me} request={props.composer_request}

@@ -8,7 +8,7 @@ use super::feedback::{Banner, BannerKind, EmptyState, Skeleton};
 use super::freshness::Freshness;
 pub use super::row_list::{RowList, RowListProps};
 use crate::api::ConversationId;
-use crate::i18n::{Key, Locale};
+use crate::i18n::{Key, Locale, error_text};
 use crate::state::SessionHandle;
 use crate::state::session::{SendsState, SyncState};
 use crate::state::{InboxAction, InboxState, SortOrder, View};
@@ -160,7 +160,7 @@ fn connection_banner(sync: &SyncState, locale: Locale) -> Html {
     }
     match &sync.lists {
         Some(PollState::Stopped { error }) => html! {
-            <Banner kind={BannerKind::Auth} title={t(Key::AuthTitle)} message={error.user_message()} />
+            <Banner kind={BannerKind::Auth} title={t(Key::AuthTitle)} message={error_text(error, locale)} />
         },
         Some(PollState::Backoff {
             retry_at, error, ..
@@ -170,7 +170,7 @@ fn connection_banner(sync: &SyncState, locale: Locale) -> Html {
                 .div_ceil(1000);
             html! {
                 <Banner kind={BannerKind::Error} title={t(Key::BackoffTitle)}
-                    message={format!("{} {} {secs} s.", error.user_message(), t(Key::NextTry))} />
+                    message={format!("{} {} {secs}{}.", error_text(error, locale), t(Key::NextTry), t(Key::UnitSeconds))} />
             }
         }
         _ => html! {},

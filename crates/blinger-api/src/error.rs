@@ -82,31 +82,17 @@ fn describe_validation(message: Option<&str>, fields: &[(String, String)]) -> St
 }
 
 impl ApiError {
-    /// English words an operator understands, including the server's own message for 400s.
+    /// The server's own words for a refused request (a 400's message and per-field messages,
+    /// `"invite_email: has already been taken."`), when it sent any.
     #[must_use]
-    pub fn user_message(&self) -> String {
+    pub fn server_message(&self) -> Option<String> {
         match self {
-            Self::Unauthorized { message } => {
-                if message.is_empty() {
-                    "You are signed out: the access token was not accepted.".to_owned()
-                } else {
-                    format!("You are signed out: the access token was not accepted ({message}).")
-                }
+            Self::Validation { message, fields } => {
+                let text = describe_validation(message.as_deref(), fields);
+                (!(message.as_deref().unwrap_or("").is_empty() && fields.is_empty()))
+                    .then_some(text)
             }
-            Self::Forbidden => "You are not allowed to do this.".to_owned(),
-            Self::NotFound => "This conversation (or item) no longer exists.".to_owned(),
-            Self::Validation { message, fields } => describe_validation(message.as_deref(), fields),
-            Self::RateLimited { retry_after_secs } => match retry_after_secs {
-                Some(s) => format!("Too many requests. Trying again in {s} s."),
-                None => "Too many requests. Trying again shortly.".to_owned(),
-            },
-            Self::Server { status } => {
-                format!("The Blinger server had a problem (HTTP {status}). Trying again shortly.")
-            }
-            Self::Timeout => "The server took too long to answer.".to_owned(),
-            Self::Network { .. } => "Cannot reach the server. Check your connection.".to_owned(),
-            Self::Decode { .. } => "The server sent an answer this inbox cannot read.".to_owned(),
-            Self::Aborted => "The request was cancelled.".to_owned(),
+            _ => None,
         }
     }
 

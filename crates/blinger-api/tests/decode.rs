@@ -157,7 +157,11 @@ fn fixture_errors_map_to_api_errors() {
             fields: vec![]
         }
     );
-    assert!(e.user_message().contains("assigned to another operator"));
+    assert!(
+        e.server_message()
+            .unwrap()
+            .contains("assigned to another operator")
+    );
     assert!(e.is_definite_rejection());
 
     let e =
@@ -182,7 +186,7 @@ fn fixture_errors_map_to_api_errors() {
         }
         other => panic!("unexpected {other:?}"),
     }
-    assert!(e.user_message().contains("invite_email"));
+    assert!(e.server_message().unwrap().contains("invite_email"));
 
     let e = decode_conversations(&resp(401, fixture("error-401-empty-token.json"))).unwrap_err();
     assert_eq!(
@@ -451,11 +455,11 @@ fn error_classification() {
     ];
     for e in &definite {
         assert!(e.is_definite_rejection() && !e.outcome_unknown(), "{e:?}");
-        assert!(!e.user_message().is_empty());
+        assert!(!e.to_string().is_empty());
     }
     for e in &unknown {
         assert!(!e.is_definite_rejection() && e.outcome_unknown(), "{e:?}");
-        assert!(!e.user_message().is_empty());
+        assert!(!e.to_string().is_empty());
     }
 }
 
@@ -515,7 +519,7 @@ fn hostile_bodies_never_panic() {
     }
     // Server messages are clipped, so a 10 MB error does not end up in the UI.
     let e = decode_conversation(&resp(400, huge_error)).unwrap_err();
-    assert!(e.user_message().chars().count() < 1000);
+    assert!(e.server_message().unwrap().chars().count() < 1000);
     // 20 000 bad elements: all reported, none kept, no panic.
     let l = decode_conversations(&resp(200, huge_list)).unwrap();
     assert_eq!((l.items.len(), l.skipped.len()), (0, 20_000));

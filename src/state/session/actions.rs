@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use super::machine::Session;
 use crate::api::ConversationId;
+use crate::i18n::error_text;
 use crate::state::events::HostEvent;
 use crate::state::open::{Action, ActionState, OpenAction};
 
@@ -88,13 +89,11 @@ impl Session {
                 }
                 Err(e) => {
                     this.note_error(&e);
-                    this.emit(HostEvent::Error(e.user_message()));
+                    let message = error_text(&e, this.config.locale);
+                    this.emit(HostEvent::Error(message.clone()));
                     this.dispatch
                         .open
-                        .dispatch(OpenAction::Action(ActionState::Failed {
-                            kind,
-                            message: e.user_message(),
-                        }));
+                        .dispatch(OpenAction::Action(ActionState::Failed { kind, message }));
                 }
             }
             this.refresh();

@@ -161,7 +161,7 @@ impl Session {
         let outbox = storage
             .get(keys::OUTBOX)
             .and_then(|json| serde_json::from_str::<Outbox>(&json).ok())
-            .map(Outbox::restored)
+            .map(|o| o.restored(config.locale))
             .unwrap_or_default();
         let drafts = storage
             .get(keys::DRAFTS)

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use super::machine::{SendRequest, Session, now_ms};
 use super::reducers::SendsAction;
 use crate::api::ConversationId;
+use crate::i18n::error_text;
 use crate::state::events::HostEvent;
 use crate::state::open::OpenAction;
 use crate::sync::outbox::{LocalId, SendKind};
@@ -115,12 +116,14 @@ impl Session {
                     }
                     Err(e) => {
                         this.note_error(&e);
-                        this.outbox.borrow_mut().on_error(job.local_id, &e);
+                        this.outbox
+                            .borrow_mut()
+                            .on_error(job.local_id, &e, this.config.locale);
                         if e.is_definite_rejection() {
                             this.emit(HostEvent::MessageFailed {
                                 conversation: job.conversation,
                                 local_id: job.local_id.0,
-                                message: e.user_message(),
+                                message: error_text(&e, this.config.locale),
                             });
                         }
                     }
@@ -149,9 +152,14 @@ impl Session {
                     return;
                 }
                 let state = match &got {
-                    Ok(c) => this.outbox.borrow_mut().reconcile(local, c),
+                    Ok(c) => this
+                        .outbox
+                        .borrow_mut()
+                        .reconcile(local, c, this.config.locale),
                     Err(e) => {
-                        this.outbox.borrow_mut().reconcile_failed(local, e);
+                        this.outbox
+                            .borrow_mut()
+                            .reconcile_failed(local, e, this.config.locale);
                         None
                     }
                 };

@@ -11,6 +11,7 @@ use crate::sync::json;
 pub const CLOCK_SKEW_SECS: i64 = 30;
 
 use super::item::{LocalId, OutboxItem, SendKind, SendState};
+use crate::i18n::{Key, Locale, error_text, uncheckable_text};
 
 /// A request to make: the caller calls the matching client function.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,13 +88,13 @@ impl Outbox {
     /// A deserialised outbox after a reload: items that were sending become `NeedsReconcile`
     /// (they may have gone out), and ids stay unique.
     #[must_use]
-    pub fn restored(mut self) -> Self {
+    pub fn restored(mut self, locale: Locale) -> Self {
         let max = self.items.iter().map(|i| i.local_id.0).max().unwrap_or(0);
         self.next_id = self.next_id.max(max);
         for item in &mut self.items {
             if item.state == SendState::Sending {
                 item.state = SendState::NeedsReconcile {
-                    reason: "The page was reloaded while sending.".to_owned(),
+                    reason: Key::OutboxReloaded.text(locale).to_owned(),
                 };
             }
         }
@@ -206,18 +207,18 @@ impl Outbox {
     }
 
     /// Sending → Failed (definite rejection) or NeedsReconcile (unknown outcome).
-    pub fn on_error(&mut self, id: LocalId, error: &ApiError) {
+    pub fn on_error(&mut self, id: LocalId, error: &ApiError, locale: Locale) {
         if let Some(item) = self.item_mut(id) {
             if item.state != SendState::Sending {
                 return;
             }
             item.state = if error.is_definite_rejection() {
                 SendState::Failed {
-                    message: error.user_message(),
+                    message: error_text(error, locale),
                 }
             } else {
                 SendState::NeedsReconcile {
-                    reason: error.user_message(),
+                    reason: error_text(error, locale),
                 }
             };
         }
@@ -235,7 +236,12 @@ impl Outbox {
 
     /// NeedsReconcile → Sent when `conversation` (from `get`) shows this send as its last
     /// message, else Unconfirmed. Returns the new state.
-    pub fn reconcile(&mut self, id: LocalId, conversation: &Conversation) -> Option<SendState> {
+    pub fn reconcile(
+        &mut self,
+        id: LocalId,
+        conversation: &Conversation,
+        locale: Locale,
+    ) -> Option<SendState> {
         let item = self.item_mut(id)?;
         if !matches!(item.state, SendState::NeedsReconcile { .. }) {
             return Some(item.state.clone());
@@ -246,19 +252,18 @@ impl Outbox {
             }
         } else {
             SendState::Unconfirmed {
-                reason: "The server did not confirm this message. It may not have been delivered."
-                    .to_owned(),
+                reason: Key::OutboxNotConfirmed.text(locale).to_owned(),
             }
         };
         Some(item.state.clone())
     }
 
     /// NeedsReconcile → Unconfirmed when the `get` itself failed.
-    pub fn reconcile_failed(&mut self, id: LocalId, error: &ApiError) {
+    pub fn reconcile_failed(&mut self, id: LocalId, error: &ApiError, locale: Locale) {
         if let Some(item) = self.item_mut(id) {
             if matches!(item.state, SendState::NeedsReconcile { .. }) {
                 item.state = SendState::Unconfirmed {
-                    reason: format!("Delivery could not be checked: {}", error.user_message()),
+                    reason: uncheckable_text(error, locale),
                 };
             }
         }
