@@ -224,21 +224,18 @@ pub fn Composer(props: &ComposerProps) -> Html {
     }
 
     let note = *mode == SendKind::Note;
-    let (placeholder, button, label) = match *mode {
-        SendKind::Reply => (Key::ReplyPlaceholder, Key::Send, Key::ModeReply),
-        SendKind::File => (Key::FilePlaceholder, Key::SendFile, Key::ModeFile),
-        SendKind::Note => (Key::NotePlaceholder, Key::AddNote, Key::ModeNote),
-    };
+    let (placeholder, button, label) = mode.composer_keys();
     let hint = match send_key {
         SendKey::Enter => t(Key::HintEnter),
         SendKey::CtrlEnter => t(Key::HintCtrlEnter),
     };
-    let tab = |m: SendKind, key: Key, testid: &'static str| {
+    let tab = |m: SendKind| {
         let selected = *mode == m;
+        let testid = format!("composer-mode-{}", m.mode_name());
         html! {
             <button type="button" role="radio" aria-checked={if selected { "true" } else { "false" }}
                 class={classes!("bi-mode", selected.then_some("bi-mode--selected"), (m == SendKind::Note).then_some("bi-mode--note"))}
-                data-testid={testid} onclick={set_mode(m)}>{ t(key) }</button>
+                data-testid={testid} onclick={set_mode(m)}>{ t(m.composer_keys().2) }</button>
         }
     };
     let error_id = format!("bi-composer-error-{id}");
@@ -270,11 +267,9 @@ pub fn Composer(props: &ComposerProps) -> Html {
         })
     };
     html! {
-        <form class={classes!("bi-composer", note.then_some("bi-composer--note"))} novalidate=true {onsubmit} data-testid="composer" data-mode={button_mode(*mode)}>
+        <form class={classes!("bi-composer", note.then_some("bi-composer--note"))} novalidate=true {onsubmit} data-testid="composer" data-mode={SendKind::mode_name(*mode)}>
             <div class="bi-modes" role="radiogroup" aria-label={t(Key::ComposerModes)}>
-                { tab(SendKind::Reply, Key::ModeReply, "composer-mode-reply") }
-                { tab(SendKind::File, Key::ModeFile, "composer-mode-file") }
-                { tab(SendKind::Note, Key::ModeNote, "composer-mode-note") }
+                { for SendKind::ALL.into_iter().map(tab) }
             </div>
             if note {
                 <p class="bi-composer__notebanner">{ t(Key::NoteBanner) }</p>
@@ -300,14 +295,6 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 </button>
             </div>
         </form>
-    }
-}
-
-fn button_mode(mode: SendKind) -> &'static str {
-    match mode {
-        SendKind::Reply => "reply",
-        SendKind::File => "file",
-        SendKind::Note => "note",
     }
 }
 

@@ -139,7 +139,7 @@ impl HostEvent {
             } => {
                 d.conversation_id = Some(conversation.0);
                 d.local_id = Some(*local_id);
-                d.kind = Some("note");
+                d.kind = Some(SendKind::Note.timeline_kind());
             }
             HostEvent::Assigned {
                 conversation,

@@ -119,14 +119,6 @@ pub struct TimelineEntry {
     pub source: EntrySource,
 }
 
-fn kind_of(kind: SendKind) -> MessageKind {
-    match kind {
-        SendKind::Reply => MessageKind::Message,
-        SendKind::File => MessageKind::File,
-        SendKind::Note => MessageKind::Note,
-    }
-}
-
 fn entry_state(s: &SendState) -> EntryState {
     match s {
         SendState::Sent { .. } => EntryState::Sent,
@@ -143,7 +135,7 @@ fn entry_state(s: &SendState) -> EntryState {
 }
 
 fn history_matches_local(h: &HistoryMessage, item: &OutboxItem) -> bool {
-    if h.kind != kind_of(item.kind) {
+    if h.kind != SendKind::message_kind(item.kind) {
         return false;
     }
     let same = match item.kind {
@@ -268,7 +260,7 @@ pub fn merge(
         let is_file = item.kind == SendKind::File;
         let entry = TimelineEntry {
             id,
-            kind: kind_of(item.kind),
+            kind: SendKind::message_kind(item.kind),
             text: Some(item.text.clone()),
             file_url: if is_file && crate::api::wire::is_http_url(&item.text) {
                 Some(item.text.trim().to_owned())

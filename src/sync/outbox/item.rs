@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::ConversationId;
+use crate::api::MessageKind;
+use crate::i18n::Key;
 use crate::sync::json;
 
 /// What a composer sends: a reply, a file by URL, or an internal note. Also the composer mode.
@@ -18,13 +20,48 @@ pub enum SendKind {
 }
 
 impl SendKind {
-    /// The `data-kind` test-hook value of the timeline entry (`message` / `file` / `note`).
+    /// Every kind, in the composer's tab order.
+    pub const ALL: [SendKind; 3] = [SendKind::Reply, SendKind::File, SendKind::Note];
+
+    /// The `data-kind` test-hook value of the timeline entry, the history's `kind` and the host
+    /// events' `kind` (`message` / `file` / `note`).
     #[must_use]
     pub const fn timeline_kind(self) -> &'static str {
         match self {
             Self::Reply => "message",
             Self::File => "file",
             Self::Note => "note",
+        }
+    }
+
+    /// The history message kind it shows up as.
+    #[must_use]
+    pub const fn message_kind(self) -> MessageKind {
+        match self {
+            Self::Reply => MessageKind::Message,
+            Self::File => MessageKind::File,
+            Self::Note => MessageKind::Note,
+        }
+    }
+
+    /// The composer mode's name (`data-mode` of its submit button and its tab's test id
+    /// suffix): `reply` / `file` / `note`.
+    #[must_use]
+    pub const fn mode_name(self) -> &'static str {
+        match self {
+            Self::Reply => "reply",
+            Self::File => "file",
+            Self::Note => "note",
+        }
+    }
+
+    /// The composer's words in this mode: placeholder, submit button, mode tab.
+    #[must_use]
+    pub const fn composer_keys(self) -> (Key, Key, Key) {
+        match self {
+            Self::Reply => (Key::ReplyPlaceholder, Key::Send, Key::ModeReply),
+            Self::File => (Key::FilePlaceholder, Key::SendFile, Key::ModeFile),
+            Self::Note => (Key::NotePlaceholder, Key::AddNote, Key::ModeNote),
         }
     }
 }
