@@ -1,0 +1,125 @@
+//! The root's lifecycle: one [`Session`] per configuration (started, ticked every 250 ms,
+//! shut down on unmount or a new configuration, the open conversation kept open across it), the
+//! drafts saved when the page is hidden, and what the host hears of the lists.
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::ListsSnapshot;
+use crate::api::ConversationId;
+use crate::state::{
+    BeforeSendHook, ByPtr, ConfigHandle, Dispatchers, HostEvent, InboxState, Session, SessionHandle,
+};
+
+/// The session for `config`, or why the configuration cannot work. A new configuration is a new
+/// session: the old one is shut down and `reopen` (the open conversation) is opened in the new.
+#[hook]
+pub(super) fn use_session(
+    config: &ConfigHandle,
+    dispatchers: Dispatchers,
+    onevent: Callback<HostEvent>,
+    before_send: Option<BeforeSendHook>,
+    onsession: Callback<Option<SessionHandle>>,
+    reopen: Option<ConversationId>,
+) -> Rc<Result<SessionHandle, String>> {
+    let session = {
+        let hook = before_send.map(|h| h.0);
+        use_memo(config.clone(), move |config| {
+            Session::new(config.clone(), dispatchers, onevent, hook).map(ByPtr)
+        })
+    };
+    {
+        let session = (*session).clone();
+        use_effect_with(session.clone().ok(), move |_| {
+            let ticker = session.as_ref().ok().map(|s| {
+                let s = Rc::clone(&s.0);
+                if reopen.is_some() {
+                    s.open(reopen);
+                }
+                s.tick();
+                s.emit(HostEvent::Ready);
+                gloo_timers::callback::Interval::new(250, move || s.tick())
+            });
+            let savers = session
+                .as_ref()
+                .ok()
+                .map(|s| save_drafts_on_hide(Rc::clone(&s.0)));
+            onsession.emit(session.as_ref().ok().cloned());
+            move || {
+                drop(ticker);
+                drop(savers);
+                if let Ok(s) = &session {
+                    s.shutdown();
+                }
+                onsession.emit(None);
+            }
+        });
+    }
+    session
+}
+
+/// Tells the host the unread total when it changes, and hands the lists to `onlists`.
+#[hook]
+pub(super) fn use_host_reports(
+    session: &SessionHandle,
+    inbox: &UseReducerHandle<InboxState>,
+    onlists: &Callback<ListsSnapshot>,
+) {
+    {
+        let session = session.clone();
+        // Also re-run when loading completes: the last list to answer may not change the total,
+        // and the host must still hear it once.
+        use_effect_with(
+            (inbox.unread_total(), inbox.is_loading()),
+            move |(total, loading)| {
+                if !loading {
+                    session.report_unread(*total);
+                }
+            },
+        );
+    }
+    let lists: Option<Vec<_>> = crate::api::ListName::ALL
+        .iter()
+        .map(|k| inbox.list(*k).items.clone().map(ByPtr))
+        .collect();
+    let onlists = onlists.clone();
+    use_effect_with((lists, inbox.me), move |(lists, me)| {
+        if let Some(lists) = lists {
+            let conversations = lists.iter().flat_map(|l| l.0.iter().cloned()).collect();
+            onlists.emit(ListsSnapshot {
+                conversations: Rc::new(conversations),
+                me: *me,
+            });
+        }
+    });
+}
+
+/// Window listeners that save the drafts when the page is hidden or unloaded (a reload right
+/// after typing would otherwise lose what the debounce had not written yet). Removed on drop.
+struct DraftSavers {
+    window: web_sys::Window,
+    callback: wasm_bindgen::closure::Closure<dyn Fn()>,
+}
+
+const DRAFT_SAVE_EVENTS: [&str; 2] = ["pagehide", "visibilitychange"];
+
+fn save_drafts_on_hide(session: Rc<Session>) -> Option<DraftSavers> {
+    let window = web_sys::window()?;
+    let callback = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || session.save_drafts());
+    for event in DRAFT_SAVE_EVENTS {
+        let _ = window.add_event_listener_with_callback(event, callback.as_ref().unchecked_ref());
+    }
+    Some(DraftSavers { window, callback })
+}
+
+impl Drop for DraftSavers {
+    fn drop(&mut self) {
+        for event in DRAFT_SAVE_EVENTS {
+            let _ = self
+                .window
+                .remove_event_listener_with_callback(event, self.callback.as_ref().unchecked_ref());
+        }
+    }
+}
