@@ -19,7 +19,8 @@ LAYERS = {"api": 0, "i18n": 0, "sync": 1, "state": 2, "components": 3, "embed": 
 
 INLINE = re.compile(r"(?<![\w:])(crate|super)(::\w+)+")
 MAX_LINES = 450
-USE = re.compile(r"^\s*(pub(\([^)]*\))?\s+)?use\s+((crate|super|self)(::[^;]+));", re.M | re.S)
+USE = re.compile(r"^\s*(pub(\([^)]*\))?\s+)?use\s+((crate|super|self|\w+)(::[^;]+));", re.M | re.S)
+CHILD = re.compile(r"^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;", re.M)
 
 
 def module_files(src):
@@ -105,10 +106,13 @@ def resolve(files, mod, parts, seen=0):
     return path
 
 
-def absolutize(mod, parts, is_mod):
-    """Turns a `crate::`/`super::`/`self::` path used in module `mod` into a path from the root."""
+def absolutize(mod, parts, is_mod, children=()):
+    """Turns a `crate::`/`super::`/`self::` path (or one starting with a child module's name)
+    used in module `mod` into a path from the root."""
     base = list(mod)
     head, rest = parts[0], parts[1:]
+    if head in children:
+        return base + parts
     if head == "crate":
         return rest
     if head == "self":
@@ -131,11 +135,12 @@ def graph(src):
         text = re.sub(r"//[^\n]*", "", text)
         targets = set()
         surface = path.endswith("mod.rs") or path.endswith("lib.rs")
+        children = set(CHILD.findall(text)) if surface else set()
         for m in USE.finditer(text):
             if surface and m.group(1):
                 continue  # a module's own re-exports
             for parts in expand(m.group(3)):
-                absolute = absolutize(mod, parts, surface)
+                absolute = absolutize(mod, parts, surface, children)
                 if absolute is None:
                     continue
                 if absolute and absolute[-1] == "*":

@@ -1,45 +1,9 @@
-//! What the root component hands to the components below it, compared by identity: the session,
-//! the host's `before-send` hook, and a request to focus the composer.
+//! What the root component hands to the components below it: the session and the host's
+//! `before-send` hook (compared by identity), and a request to focus the composer.
 
-use std::rc::Rc;
-
+use super::by_ptr::ByPtr;
 use super::session::{SendRequest, Session};
 use crate::sync::outbox::SendKind;
-
-/// A shared value compared by identity (`Rc::ptr_eq`), never by content: the stores replace a
-/// value only when it changed, so comparing pointers is both right and cheap for props.
-pub struct ByPtr<T: ?Sized>(pub Rc<T>);
-
-impl<T: ?Sized> Clone for ByPtr<T> {
-    fn clone(&self) -> Self {
-        Self(Rc::clone(&self.0))
-    }
-}
-
-impl<T: ?Sized> PartialEq for ByPtr<T> {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl<T: ?Sized> std::ops::Deref for ByPtr<T> {
-    type Target = Rc<T>;
-    fn deref(&self) -> &Rc<T> {
-        &self.0
-    }
-}
-
-impl<T: ?Sized> std::fmt::Debug for ByPtr<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ByPtr({:p})", Rc::as_ptr(&self.0).cast::<()>())
-    }
-}
-
-impl<T: ?Sized> From<Rc<T>> for ByPtr<T> {
-    fn from(rc: Rc<T>) -> Self {
-        Self(rc)
-    }
-}
 
 /// The session shared with the components below the root.
 pub type SessionHandle = ByPtr<Session>;

@@ -1,6 +1,7 @@
 //! Yew-facing stores: reducers with an `Action` enum and a session per mounted root.
 //! There are no globals: two widgets on one page never share state.
 
+pub mod by_ptr;
 pub mod config;
 pub mod events;
 pub mod handles;
@@ -9,9 +10,10 @@ pub mod open;
 pub mod session;
 pub mod view;
 
+pub use by_ptr::ByPtr;
 pub use config::{ConfigHandle, SendKey, Theme, WidgetConfig};
 pub use events::HostEvent;
-pub use handles::{BeforeSendHook, ByPtr, ComposerRequest, SessionHandle};
+pub use handles::{BeforeSendHook, ComposerRequest, SessionHandle};
 pub use inbox::{InboxAction, InboxState, SortOrder};
 pub use open::{Action, ActionKind, ActionState, Drift, OpenAction, OpenState};
 pub use session::{BeforeSend, Dispatchers, SendRequest, SendsState, Session, SyncState};

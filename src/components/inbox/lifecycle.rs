@@ -7,11 +7,19 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::ListsSnapshot;
 use crate::api::ConversationId;
 use crate::state::{
     BeforeSendHook, ByPtr, ConfigHandle, Dispatchers, HostEvent, InboxState, Session, SessionHandle,
 };
+
+/// The three API lists, concatenated (a conversation may appear twice), and my user id.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListsSnapshot {
+    /// Unassigned, unread and not-answered, as last fetched.
+    pub conversations: Rc<Vec<crate::api::Conversation>>,
+    /// My user id (`operator_user_id` of my conversations), once known.
+    pub me: Option<crate::api::UserId>,
+}
 
 /// The session for `config`, or why the configuration cannot work. A new configuration is a new
 /// session: the old one is shut down and `reopen` (the open conversation) is opened in the new.

@@ -7,8 +7,6 @@ mod focus;
 mod keys;
 mod lifecycle;
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use super::conversation_view::ConversationView;
@@ -23,6 +21,7 @@ use crate::state::{
 };
 use focus::use_back_and_next;
 use keys::Shortcuts;
+pub use lifecycle::ListsSnapshot;
 use lifecycle::{use_host_reports, use_session};
 
 /// Props of [`Inbox`].
@@ -46,15 +45,6 @@ pub struct InboxProps {
     /// app diffs them for its opt-in notifications).
     #[prop_or_default]
     pub onlists: Callback<ListsSnapshot>,
-}
-
-/// The three API lists, concatenated (a conversation may appear twice), and my user id.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListsSnapshot {
-    /// Unassigned, unread and not-answered, as last fetched.
-    pub conversations: Rc<Vec<crate::api::Conversation>>,
-    /// My user id (`operator_user_id` of my conversations), once known.
-    pub me: Option<crate::api::UserId>,
 }
 
 /// The whole inbox: list, conversation, composer.
