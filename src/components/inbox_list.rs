@@ -39,56 +39,8 @@ pub fn InboxList(props: &InboxListProps) -> Html {
         .unwrap_or_default();
     let t = |k: Key| k.text(locale);
     let state = &props.state;
+    let row_onopen = use_latest_onopen(&props.onopen);
 
-    // One Callback for the rows for the component's lifetime, forwarding to the latest `onopen`:
-    // the parent builds a new `onopen` on each of its renders, and a prop whose identity changes
-    // re-renders every row (1000 rows re-rendered by a poll that changed nothing).
-    let latest_onopen = use_mut_ref(|| props.onopen.clone());
-    *latest_onopen.borrow_mut() = props.onopen.clone();
-    let row_onopen = {
-        let latest = latest_onopen.clone();
-        use_callback((), move |id: ConversationId, _| {
-            let onopen = latest.borrow().clone();
-            onopen.emit(id);
-        })
-    };
-
-    let tabs = View::ALL.iter().copied().map(|view| {
-        let selected = state.view == view;
-        let count = state.count(view);
-        let onclick = props.onview.reform(move |_| view);
-        html! {
-            <button type="button" role="tab" class={classes!("bi-tab", selected.then_some("bi-tab--selected"))}
-                aria-selected={if selected { "true" } else { "false" }}
-                data-testid={view.testid()} {onclick}>
-                <span>{ t(view.label()) }</span>
-                if let Some(n) = count {
-                    <span class="bi-tab__count" aria-label={format!("{n} {}", t(Key::ConversationsWord))}>{ n }</span>
-                }
-            </button>
-        }
-    });
-
-    let onsort = {
-        let state = state.clone();
-        Callback::from(move |e: Event| {
-            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            let sort = if value == "waiting" {
-                SortOrder::WaitingLongest
-            } else {
-                SortOrder::Latest
-            };
-            state.dispatch(InboxAction::SetSort(sort));
-        })
-    };
-    let onrefresh = {
-        let session = session.clone();
-        Callback::from(move |_| {
-            if let Some(s) = &session {
-                s.refresh();
-            }
-        })
-    };
     let onapply = {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(InboxAction::ApplyUpdates))
@@ -125,20 +77,8 @@ pub fn InboxList(props: &InboxListProps) -> Html {
 
     html! {
         <div class="bi-inbox">
-            <div class="bi-tabs" role="tablist" aria-label={t(Key::ViewsLabel)}>{ for tabs }</div>
-            <div class="bi-toolbar">
-                <label class="bi-sort">
-                    <span class="bi-visually-hidden">{ t(Key::SortLabel) }</span>
-                    <select onchange={onsort} data-testid="inbox-sort" aria-label={t(Key::SortLabel)}>
-                        <option value="latest" selected={state.sort == SortOrder::Latest}>{ t(Key::SortLatest) }</option>
-                        <option value="waiting" selected={state.sort == SortOrder::WaitingLongest}>{ t(Key::SortWaiting) }</option>
-                    </select>
-                </label>
-                <Freshness updated_at={props.sync.updated_at} {locale} />
-                <button type="button" class="bi-button bi-button--small" onclick={onrefresh} data-testid="inbox-refresh">
-                    { t(Key::Refresh) }
-                </button>
-            </div>
+            { view_tabs(state, &props.onview, locale) }
+            { toolbar(state, session.as_ref(), props.sync.updated_at, locale) }
             { banner }
             if state.skipped() > 0 {
                 <p class="bi-notice" role="status">{ format!("{} {}", state.skipped(), t(Key::SkippedRows)) }</p>
@@ -150,6 +90,92 @@ pub fn InboxList(props: &InboxListProps) -> Html {
             }
             { body }
         </div>
+    }
+}
+
+/// One Callback for the rows for the component's lifetime, forwarding to the latest `onopen`:
+/// the parent builds a new `onopen` on each of its renders, and a prop whose identity changes
+/// re-renders every row (1000 rows re-rendered by a poll that changed nothing).
+#[hook]
+fn use_latest_onopen(onopen: &Callback<ConversationId>) -> Callback<ConversationId> {
+    let latest_onopen = use_mut_ref(|| onopen.clone());
+    *latest_onopen.borrow_mut() = onopen.clone();
+    use_callback((), move |id: ConversationId, _| {
+        let onopen = latest_onopen.borrow().clone();
+        onopen.emit(id);
+    })
+}
+
+/// The view switches, each with its count.
+fn view_tabs(
+    state: &UseReducerHandle<InboxState>,
+    onview: &Callback<View>,
+    locale: Locale,
+) -> Html {
+    let t = |k: Key| k.text(locale);
+    let tabs = View::ALL.iter().copied().map(|view| {
+        let selected = state.view == view;
+        let count = state.count(view);
+        let onclick = onview.reform(move |_| view);
+        html! {
+            <button type="button" role="tab" class={classes!("bi-tab", selected.then_some("bi-tab--selected"))}
+                aria-selected={if selected { "true" } else { "false" }}
+                data-testid={view.testid()} {onclick}>
+                <span>{ t(view.label()) }</span>
+                if let Some(n) = count {
+                    <span class="bi-tab__count" aria-label={format!("{n} {}", t(Key::ConversationsWord))}>{ n }</span>
+                }
+            </button>
+        }
+    });
+
+    html! {
+        <div class="bi-tabs" role="tablist" aria-label={t(Key::ViewsLabel)}>{ for tabs }</div>
+    }
+}
+
+/// Sort, freshness and Refresh.
+fn toolbar(
+    state: &UseReducerHandle<InboxState>,
+    session: Option<&SessionHandle>,
+    updated_at: Option<u64>,
+    locale: Locale,
+) -> Html {
+    let t = |k: Key| k.text(locale);
+    let onsort = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let sort = if value == "waiting" {
+                SortOrder::WaitingLongest
+            } else {
+                SortOrder::Latest
+            };
+            state.dispatch(InboxAction::SetSort(sort));
+        })
+    };
+    let onrefresh = {
+        let session = session.cloned();
+        Callback::from(move |_| {
+            if let Some(s) = &session {
+                s.refresh();
+            }
+        })
+    };
+    html! {
+    <div class="bi-toolbar">
+        <label class="bi-sort">
+            <span class="bi-visually-hidden">{ t(Key::SortLabel) }</span>
+            <select onchange={onsort} data-testid="inbox-sort" aria-label={t(Key::SortLabel)}>
+                <option value="latest" selected={state.sort == SortOrder::Latest}>{ t(Key::SortLatest) }</option>
+                <option value="waiting" selected={state.sort == SortOrder::WaitingLongest}>{ t(Key::SortWaiting) }</option>
+            </select>
+        </label>
+        <Freshness updated_at={updated_at} {locale} />
+        <button type="button" class="bi-button bi-button--small" onclick={onrefresh} data-testid="inbox-refresh">
+            { t(Key::Refresh) }
+        </button>
+    </div>
     }
 }
 
