@@ -179,119 +179,143 @@ pub fn merge(
     outbox: &[OutboxItem],
     observed: &[ObservedMessage],
 ) -> Vec<TimelineEntry> {
-    let mut seen_ids: HashSet<String> = HashSet::new();
-    let mut settled: Vec<(Option<i64>, u8, TimelineEntry)> = Vec::new();
-    let mut pending: Vec<TimelineEntry> = Vec::new();
-
     let history: Vec<&HistoryMessage> = history
         .iter()
         .filter(|h| h.conversation_id == conversation)
         .collect();
+    let mut merged = Merged::default();
     for h in &history {
-        let id = format!("h{}", h.id);
-        if !seen_ids.insert(id.clone()) {
-            continue;
-        }
-        settled.push((
-            Some(h.date_created),
-            0,
-            TimelineEntry {
-                id,
-                kind: h.kind.clone(),
-                text: h.text.clone(),
-                file_url: h.file_url.clone(),
-                author: h.from_user_name.clone(),
-                operator_id: h.operator_id,
-                at: Some(h.date_created),
-                state: EntryState::Sent,
-                source: EntrySource::History { id: h.id },
-            },
-        ));
+        merged.settle(Some(h.date_created), 0, from_history(h));
     }
-
     for o in observed.iter().filter(|o| o.conversation == conversation) {
         let in_history = history.iter().any(|h| {
             h.kind == MessageKind::Client
                 && h.text.as_deref().map(str::trim) == Some(o.text.trim())
                 && (h.date_created - o.at).abs() <= MATCH_WINDOW_SECS
         });
-        let id = observed_id(o);
-        if in_history || !seen_ids.insert(id.clone()) {
-            continue;
+        if !in_history {
+            merged.settle(Some(o.at), 1, from_observed(o));
         }
-        settled.push((
-            Some(o.at),
-            1,
-            TimelineEntry {
-                id,
-                kind: MessageKind::Client,
-                text: Some(o.text.clone()),
-                file_url: None,
-                author: None,
-                operator_id: None,
-                at: Some(o.at),
-                state: EntryState::Sent,
-                source: EntrySource::Observed,
-            },
-        ));
     }
-
     // Each history message absorbs at most one local send (a few: a list, not another set type).
     let mut absorbed: Vec<u64> = Vec::new();
     for item in outbox.iter().filter(|i| i.conversation == conversation) {
-        let id = format!("l{}", item.local_id.0);
-        if !seen_ids.insert(id.clone()) {
-            continue;
-        }
-        if item.state.is_sent() {
+        if item.state.is_sent() && !merged.has(&local_id(item)) {
             if let Some(h) = history
                 .iter()
                 .find(|h| !absorbed.contains(&h.id) && history_matches_local(h, item))
             {
                 absorbed.push(h.id);
+                merged.seen_ids.insert(local_id(item));
                 continue;
             }
         }
-        let state = entry_state(&item.state);
-        let at = match item.state {
-            SendState::Sent { server_time } => server_time,
-            _ => None,
-        };
-        let is_file = item.kind == SendKind::File;
-        let entry = TimelineEntry {
-            id,
-            kind: SendKind::message_kind(item.kind),
-            text: Some(item.text.clone()),
-            file_url: if is_file && crate::api::wire::is_http_url(&item.text) {
-                Some(item.text.trim().to_owned())
-            } else {
-                None
-            },
-            author: None,
-            operator_id: None,
-            at,
-            state,
-            source: EntrySource::Local {
-                local_id: item.local_id,
-            },
-        };
+        let entry = from_local(item);
         if entry.state.is_pending() {
-            pending.push(entry);
+            merged.pend(entry);
         } else {
-            settled.push((at, 2, entry));
+            merged.settle(entry.at, 2, entry);
+        }
+    }
+    merged.finish()
+}
+
+/// The entries gathered so far: each id once; settled ones sorted at the end, pending ones last.
+#[derive(Default)]
+struct Merged {
+    seen_ids: HashSet<String>,
+    settled: Vec<(Option<i64>, u8, TimelineEntry)>,
+    pending: Vec<TimelineEntry>,
+}
+
+impl Merged {
+    fn has(&self, id: &str) -> bool {
+        self.seen_ids.contains(id)
+    }
+
+    /// A settled entry at `at`; `source_rank` orders equal times (history, observed, local).
+    fn settle(&mut self, at: Option<i64>, source_rank: u8, entry: TimelineEntry) {
+        if self.seen_ids.insert(entry.id.clone()) {
+            self.settled.push((at, source_rank, entry));
         }
     }
 
-    // Dated entries by time, undated sent ones after them; stable within equal keys.
-    settled.sort_by(|(ta, sa, a), (tb, sb, b)| {
-        let ka = (ta.is_none(), ta.unwrap_or(0), *sa);
-        let kb = (tb.is_none(), tb.unwrap_or(0), *sb);
-        ka.cmp(&kb)
-            .then_with(|| history_order(a).cmp(&history_order(b)))
-    });
-    let mut out: Vec<TimelineEntry> = settled.into_iter().map(|(_, _, e)| e).collect();
-    out.extend(pending);
-    out
+    fn pend(&mut self, entry: TimelineEntry) {
+        if self.seen_ids.insert(entry.id.clone()) {
+            self.pending.push(entry);
+        }
+    }
+
+    /// Dated entries by time, undated sent ones after them (stable within equal keys), then
+    /// the pending ones.
+    fn finish(mut self) -> Vec<TimelineEntry> {
+        self.settled.sort_by(|(ta, sa, a), (tb, sb, b)| {
+            let ka = (ta.is_none(), ta.unwrap_or(0), *sa);
+            let kb = (tb.is_none(), tb.unwrap_or(0), *sb);
+            ka.cmp(&kb)
+                .then_with(|| history_order(a).cmp(&history_order(b)))
+        });
+        let mut out: Vec<TimelineEntry> = self.settled.into_iter().map(|(_, _, e)| e).collect();
+        out.extend(self.pending);
+        out
+    }
+}
+
+fn local_id(item: &OutboxItem) -> String {
+    format!("l{}", item.local_id.0)
+}
+
+fn from_history(h: &HistoryMessage) -> TimelineEntry {
+    TimelineEntry {
+        id: format!("h{}", h.id),
+        kind: h.kind.clone(),
+        text: h.text.clone(),
+        file_url: h.file_url.clone(),
+        author: h.from_user_name.clone(),
+        operator_id: h.operator_id,
+        at: Some(h.date_created),
+        state: EntryState::Sent,
+        source: EntrySource::History { id: h.id },
+    }
+}
+
+fn from_observed(o: &ObservedMessage) -> TimelineEntry {
+    TimelineEntry {
+        id: observed_id(o),
+        kind: MessageKind::Client,
+        text: Some(o.text.clone()),
+        file_url: None,
+        author: None,
+        operator_id: None,
+        at: Some(o.at),
+        state: EntryState::Sent,
+        source: EntrySource::Observed,
+    }
+}
+
+fn from_local(item: &OutboxItem) -> TimelineEntry {
+    let at = match item.state {
+        SendState::Sent { server_time } => server_time,
+        _ => None,
+    };
+    let is_file = item.kind == SendKind::File;
+    TimelineEntry {
+        id: local_id(item),
+        kind: SendKind::message_kind(item.kind),
+        text: Some(item.text.clone()),
+        file_url: if is_file && crate::api::wire::is_http_url(&item.text) {
+            Some(item.text.trim().to_owned())
+        } else {
+            None
+        },
+        author: None,
+        operator_id: None,
+        at,
+        state: entry_state(&item.state),
+        source: EntrySource::Local {
+            local_id: item.local_id,
+        },
+    }
 }
 
 fn history_order(e: &TimelineEntry) -> u64 {
