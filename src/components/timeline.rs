@@ -64,7 +64,6 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let session = use_context::<SessionHandle>();
     let t = |k: Key| k.text(props.locale);
     let scroller = use_node_ref();
-    let at_bottom = use_mut_ref(|| true);
     let unseen = use_state(|| false);
 
     let entries = {
@@ -82,44 +81,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         )
     };
 
-    {
-        // New entries: follow them only when the operator was already at the bottom.
-        let scroller = scroller.clone();
-        let at_bottom = at_bottom.clone();
-        let unseen = unseen.clone();
-        let count = entries.len();
-        use_effect_with((props.id, count), move |_| {
-            if let Some(el) = scroller.cast::<Element>() {
-                if *at_bottom.borrow() {
-                    el.set_scroll_top(el.scroll_height());
-                } else {
-                    unseen.set(true);
-                }
-            }
-        });
-    }
-    let onscroll = {
-        let at_bottom = at_bottom.clone();
-        let unseen = unseen.clone();
-        Callback::from(move |e: Event| {
-            let el: Element = e.target_unchecked_into();
-            let bottom = el.scroll_height() - el.scroll_top() - el.client_height() < 40;
-            *at_bottom.borrow_mut() = bottom;
-            if bottom && *unseen {
-                unseen.set(false);
-            }
-        })
-    };
-    let onpill = {
-        let scroller = scroller.clone();
-        let unseen = unseen.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(el) = scroller.cast::<HtmlElement>() {
-                el.set_scroll_top(el.scroll_height());
-            }
-            unseen.set(false);
-        })
-    };
+    let (onscroll, onpill) = use_follow_bottom(&scroller, &unseen, props.id, entries.len());
 
     let mut last_day = None;
     let mut last_author: Option<(String, String)> = None;
@@ -157,6 +119,57 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             }
         </div>
     }
+}
+
+/// New entries are followed only when the operator was already at the bottom; otherwise a
+/// "new messages" pill appears (`unseen`), and scrolling down or clicking it clears it.
+#[hook]
+fn use_follow_bottom(
+    scroller: &NodeRef,
+    unseen: &UseStateHandle<bool>,
+    id: ConversationId,
+    count: usize,
+) -> (Callback<Event>, Callback<MouseEvent>) {
+    let at_bottom = use_mut_ref(|| true);
+    {
+        // New entries: follow them only when the operator was already at the bottom.
+        let scroller = scroller.clone();
+        let at_bottom = at_bottom.clone();
+        let unseen = unseen.clone();
+        use_effect_with((id, count), move |_| {
+            if let Some(el) = scroller.cast::<Element>() {
+                if *at_bottom.borrow() {
+                    el.set_scroll_top(el.scroll_height());
+                } else {
+                    unseen.set(true);
+                }
+            }
+        });
+    }
+    let onscroll = {
+        let at_bottom = at_bottom.clone();
+        let unseen = unseen.clone();
+        Callback::from(move |e: Event| {
+            let el: Element = e.target_unchecked_into();
+            let bottom = el.scroll_height() - el.scroll_top() - el.client_height() < 40;
+            *at_bottom.borrow_mut() = bottom;
+            if bottom && *unseen {
+                unseen.set(false);
+            }
+        })
+    };
+    let onpill = {
+        let scroller = scroller.clone();
+        let unseen = unseen.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(el) = scroller.cast::<HtmlElement>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+            unseen.set(false);
+        })
+    };
+
+    (onscroll, onpill)
 }
 
 fn entry_view(
