@@ -197,6 +197,55 @@ impl OpenState {
     }
 }
 
+impl OpenState {
+    /// The state after `get` answered with `c`; `None` when nothing changes.
+    fn with_fetched(&self, c: Conversation) -> Option<OpenState> {
+        let mut next = self.clone();
+        if self.id != Some(c.id) {
+            return None;
+        }
+        if self.conversation.as_ref() == Some(&c) && self.error.is_none() {
+            return None;
+        }
+        if let Some(old) = &self.conversation {
+            let newer = c.last_message_date.unwrap_or(0) > old.last_message_date.unwrap_or(0);
+            if newer && self.history.is_none() {
+                if let Some(seen) = ObservedMessage::from_conversation(&c) {
+                    let mut observed = (*next.observed).clone();
+                    observed.push(seen);
+                    next.observed = Rc::new(observed);
+                }
+            }
+        }
+        if next.acknowledged.is_none() {
+            next.acknowledged = Some(c.clone());
+        }
+        next.conversation = Some(c);
+        next.error = None;
+        Some(next)
+    }
+
+    /// The state after the history answered with `items`; `None` when nothing changes.
+    fn with_history(&self, id: ConversationId, items: Vec<HistoryMessage>) -> Option<OpenState> {
+        let mut next = self.clone();
+        if self.id != Some(id) {
+            return None;
+        }
+        if self.history.as_deref() == Some(&items) && self.history_error.is_none() {
+            return None;
+        }
+        next.history = Some(Rc::new(items));
+        next.history_error = None;
+        if next.acknowledged_history.is_none() {
+            // What the timeline shows when it first appears has been seen.
+            next.acknowledged_history = next.history_seen();
+        }
+        // History now covers what polling observed.
+        next.observed = Rc::new(Vec::new());
+        Some(next)
+    }
+}
+
 impl Reducible for OpenState {
     type Action = OpenAction;
 
@@ -215,52 +264,20 @@ impl Reducible for OpenState {
                 };
             }
             OpenAction::CloseView => next = OpenState::default(),
-            OpenAction::Fetched(c) => {
-                if self.id != Some(c.id) {
-                    return self;
-                }
-                if self.conversation.as_ref() == Some(&c) && self.error.is_none() {
-                    return self;
-                }
-                if let Some(old) = &self.conversation {
-                    let newer =
-                        c.last_message_date.unwrap_or(0) > old.last_message_date.unwrap_or(0);
-                    if newer && self.history.is_none() {
-                        if let Some(seen) = ObservedMessage::from_conversation(&c) {
-                            let mut observed = (*next.observed).clone();
-                            observed.push(seen);
-                            next.observed = Rc::new(observed);
-                        }
-                    }
-                }
-                if next.acknowledged.is_none() {
-                    next.acknowledged = Some(c.clone());
-                }
-                next.conversation = Some(c);
-                next.error = None;
-            }
+            OpenAction::Fetched(c) => match self.with_fetched(c) {
+                Some(changed) => next = changed,
+                None => return self,
+            },
             OpenAction::FetchFailed(id, e) => {
                 if self.id != Some(id) || self.error.as_ref() == Some(&e) {
                     return self;
                 }
                 next.error = Some(e);
             }
-            OpenAction::History(id, listed) => {
-                if self.id != Some(id) {
-                    return self;
-                }
-                if self.history.as_deref() == Some(&listed.items) && self.history_error.is_none() {
-                    return self;
-                }
-                next.history = Some(Rc::new(listed.items));
-                next.history_error = None;
-                if next.acknowledged_history.is_none() {
-                    // What the timeline shows when it first appears has been seen.
-                    next.acknowledged_history = next.history_seen();
-                }
-                // History now covers what polling observed.
-                next.observed = Rc::new(Vec::new());
-            }
+            OpenAction::History(id, listed) => match self.with_history(id, listed.items) {
+                Some(changed) => next = changed,
+                None => return self,
+            },
             OpenAction::HistoryFailed(id, e) => {
                 if self.id != Some(id) || self.history_error.as_ref() == Some(&e) {
                     return self;
