@@ -1,11 +1,10 @@
 //! One row of the inbox list, built and updated with direct DOM calls.
 //!
-//! The list shows up to 1000 rows. Built by Yew's `html!`, each row cost ~0.18 ms (a component,
-//! its virtual DOM, then ~65 calls from wasm into the DOM, one per element, attribute and text
-//! node); a row here is a clone of a prepared template (one call for its fixed skeleton) and
-//! ~20 calls for what differs. Every text goes in through `textContent` (never markup), so
-//! server data stays text. The list (`RowList` in `inbox_list.rs`) keys the rows and decides
-//! when one is built, updated or moved; events are delegated to the list's `<ul>`.
+//! The list shows up to 1000 rows, so a row is not a Yew component: it is a clone of a prepared
+//! template ([`super::row_template`]: one call for its fixed skeleton) plus ~20 calls for what
+//! differs. Every text goes in through `textContent` (never markup), so server data stays text.
+//! The list ([`super::row_list`]) keys the rows and decides when one is built, updated or moved;
+//! events are delegated to the list's `<ul>`.
 
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, Node};

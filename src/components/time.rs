@@ -31,8 +31,8 @@ pub fn relative_js(locale: Locale, seconds: i64) -> js_sys::JsString {
     })
 }
 
-// Intl formatters are costly to build (a row used to build two per render, a timeline item
-// two): one of each per locale, built on first use. Each entry: the locale tag it was built for.
+// Intl formatters are costly to build: one of each per locale, built on first use and shared by
+// every row and timeline item. Each entry: the locale tag it was built for.
 thread_local! {
     static RELATIVE: RefCell<Option<(&'static str, js_sys::Intl::RelativeTimeFormat)>> =
         const { RefCell::new(None) };

@@ -4,9 +4,9 @@
 //! One difference: a struct written as an array of its fields (which the derive also took) is
 //! not read; nothing writes that form (the widget stores objects).
 //!
-//! Size only: what the widget stores (outbox, drafts) and `app-config.json` are read through the
-//! `Value` parser the API layer already has, instead of one serde-derived deserializer per type
-//! (about -11 KiB gzip of wasm). Every reader returns `None` for input the derive would reject.
+//! Why by hand: what the widget stores (outbox, drafts) and `app-config.json` are read through
+//! the `Value` parser the API layer already has, so the wasm carries no serde-derived
+//! deserializer per type. Every reader returns `None` for input the derive would reject.
 
 use serde_json::{Map, Value};
 

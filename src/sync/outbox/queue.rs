@@ -48,7 +48,7 @@ impl SendJob {
 /// The outbox of one widget.
 ///
 /// `Deserialize` is written by hand over [`serde_json::Value`] (same format and rules as the
-/// derive, see [`super::json`]): one serde-derived deserializer per type cost ~11 KiB gzip of wasm.
+/// derive, see [`crate::sync::json`]), so the wasm needs no serde-derived deserializer for it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Outbox {
     items: Vec<OutboxItem>,

@@ -23,8 +23,8 @@ pub struct ElementCache<T> {
     by_text: TextMap<T>,
 }
 
-/// Element texts are ~1 KB each and a list answer has up to 1000: SipHash (std's default)
-/// spent 5 ms of a first render hashing them; foldhash (hashbrown's default hasher) a fraction.
+/// Element texts are ~1 KB each and a list answer has up to 1000, so the map hashes up to a
+/// megabyte per poll: foldhash (hashbrown's default hasher) instead of std's slower SipHash.
 type TextMap<T> = HashMap<Box<str>, T, foldhash::fast::RandomState>;
 
 impl<T> Default for ElementCache<T> {
