@@ -111,7 +111,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
     html! {
         <form class={classes!("bi-composer", note.then_some("bi-composer--note"))} novalidate=true {onsubmit} data-testid="composer" data-mode={SendKind::mode_name(*mode)}>
             <div class="bi-modes" role="radiogroup" aria-label={t(Key::ComposerModes)}>
-                { for SendKind::ALL.into_iter().map(|m| mode_tab(m, *mode, set_mode(m), locale)) }
+                { for SendKind::ALL.iter().copied().map(|m| mode_tab(m, *mode, set_mode(m), locale)) }
             </div>
             if note {
                 <p class="bi-composer__notebanner">{ t(Key::NoteBanner) }</p>

@@ -8,60 +8,76 @@ use crate::api::MessageKind;
 use crate::i18n::Key;
 use crate::sync::json;
 
-/// What a composer sends: a reply, a file by URL, or an internal note. Also the composer mode.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum SendKind {
+macro_rules! send_kinds {
+    ($($(#[$attr:meta])* $kind:ident: mode $mode:literal, shown as $shown:ident,
+        words ($placeholder:ident, $button:ident, $label:ident);)*) => {
+        /// What a composer sends: a reply, a file by URL, or an internal note. Also the composer
+        /// mode. Every form of a kind is declared beside it, in [`send_kinds!`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum SendKind {
+            $($(#[$attr])* $kind,)*
+        }
+
+        impl SendKind {
+            /// Every kind, in the composer's tab order.
+            pub const ALL: &'static [SendKind] = &[$(SendKind::$kind),*];
+
+            /// The history message kind it shows up as.
+            #[must_use]
+            pub const fn message_kind(self) -> MessageKind {
+                match self {
+                    $(SendKind::$kind => MessageKind::$shown,)*
+                }
+            }
+
+            /// The composer mode's name (`data-mode` of the composer and its tab's test id
+            /// suffix).
+            #[must_use]
+            pub const fn mode_name(self) -> &'static str {
+                match self {
+                    $(SendKind::$kind => $mode,)*
+                }
+            }
+
+            /// The composer's words in this mode: placeholder, submit button, mode tab.
+            #[must_use]
+            pub const fn composer_keys(self) -> (Key, Key, Key) {
+                match self {
+                    $(SendKind::$kind => (Key::$placeholder, Key::$button, Key::$label),)*
+                }
+            }
+
+            /// The name it is stored under (serde's unit-variant form).
+            #[must_use]
+            pub const fn stored_name(self) -> &'static str {
+                match self {
+                    $(SendKind::$kind => stringify!($kind),)*
+                }
+            }
+        }
+    };
+}
+
+send_kinds! {
     /// A text reply to the client.
-    Reply,
+    Reply: mode "reply", shown as Message, words (ReplyPlaceholder, Send, ModeReply);
     /// A file, by `http(s)` URL.
-    File,
+    File: mode "file", shown as File, words (FilePlaceholder, SendFile, ModeFile);
     /// An internal note.
-    Note,
+    Note: mode "note", shown as Note, words (NotePlaceholder, AddNote, ModeNote);
 }
 
 impl SendKind {
-    /// Every kind, in the composer's tab order.
-    pub const ALL: [SendKind; 3] = [SendKind::Reply, SendKind::File, SendKind::Note];
-
     /// The `data-kind` test-hook value of the timeline entry, the history's `kind` and the host
     /// events' `kind` (`message` / `file` / `note`).
     #[must_use]
-    pub const fn timeline_kind(self) -> &'static str {
-        match self {
-            Self::Reply => "message",
-            Self::File => "file",
-            Self::Note => "note",
-        }
-    }
-
-    /// The history message kind it shows up as.
-    #[must_use]
-    pub const fn message_kind(self) -> MessageKind {
-        match self {
-            Self::Reply => MessageKind::Message,
-            Self::File => MessageKind::File,
-            Self::Note => MessageKind::Note,
-        }
-    }
-
-    /// The composer mode's name (`data-mode` of its submit button and its tab's test id
-    /// suffix): `reply` / `file` / `note`.
-    #[must_use]
-    pub const fn mode_name(self) -> &'static str {
-        match self {
-            Self::Reply => "reply",
-            Self::File => "file",
-            Self::Note => "note",
-        }
-    }
-
-    /// The composer's words in this mode: placeholder, submit button, mode tab.
-    #[must_use]
-    pub const fn composer_keys(self) -> (Key, Key, Key) {
-        match self {
-            Self::Reply => (Key::ReplyPlaceholder, Key::Send, Key::ModeReply),
-            Self::File => (Key::FilePlaceholder, Key::SendFile, Key::ModeFile),
-            Self::Note => (Key::NotePlaceholder, Key::AddNote, Key::ModeNote),
+    pub fn timeline_kind(self) -> &'static str {
+        match self.message_kind() {
+            MessageKind::Message => "message",
+            MessageKind::File => "file",
+            MessageKind::Note => "note",
+            MessageKind::Client => "client",
+            MessageKind::Other(_) => "other",
         }
     }
 }
@@ -170,12 +186,7 @@ impl SendKind {
         if !json::is_unit(content) {
             return None;
         }
-        match name {
-            "Reply" => Some(Self::Reply),
-            "File" => Some(Self::File),
-            "Note" => Some(Self::Note),
-            _ => None,
-        }
+        Self::ALL.iter().copied().find(|k| k.stored_name() == name)
     }
 }
 
