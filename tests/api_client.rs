@@ -8,12 +8,7 @@
 //! Each test creates its own conversation through `POST /sandbox/customer-message`, so tests do
 //! not depend on each other or on the seed's exact content (only on its operators and groups).
 #![cfg(target_arch = "wasm32")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::restriction)] // tests unwrap, index and panic
 
 use std::cell::Cell;
 use std::rc::Rc;

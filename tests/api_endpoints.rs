@@ -1,12 +1,7 @@
 //! The client against an in-memory transport: every endpoint's method, path, query, form body
 //! and headers; token handling (header only, never in URLs or errors); 401 retry rules; abort.
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::restriction)] // tests unwrap, index and panic
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;

@@ -1,12 +1,7 @@
 //! Browser tests of the storage adapter: real `localStorage`, and a thrown quota exception
 //! turning into a degraded (memory-only) store that keeps the data for this tab.
 #![cfg(target_arch = "wasm32")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::restriction)] // tests unwrap, index and panic
 
 use blinger_inbox::api::OperatorId;
 use blinger_inbox::sync::storage::{LocalStorage, keys};

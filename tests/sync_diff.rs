@@ -1,11 +1,6 @@
 //! Snapshot diffing: correctness, reordering and duplicates (property tests).
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::restriction)] // tests unwrap, index and panic
 
 use blinger_inbox::api::wire::decode_conversation;
 use blinger_inbox::api::{Conversation, ConversationId, HttpResponse, Status, UserId};

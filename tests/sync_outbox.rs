@@ -1,11 +1,6 @@
 //! The outbox state machine, for every outcome.
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::restriction)] // tests unwrap, index and panic
 
 use blinger_inbox::api::wire::decode_conversation;
 use blinger_inbox::api::{ApiError, Conversation, ConversationId, HttpResponse};

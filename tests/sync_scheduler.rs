@@ -1,11 +1,6 @@
 //! Poll scheduler timing, with injected time and seeded randomness.
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::restriction)] // tests unwrap, index and panic
 
 use blinger_inbox::api::ApiError;
 use blinger_inbox::sync::{PollConfig, PollScheduler, PollState, Verdict};

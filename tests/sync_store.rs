@@ -1,11 +1,6 @@
 //! Drafts (debounced save, per conversation and mode) and storage with a memory fallback.
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::restriction)] // tests unwrap, index and panic
 
 use std::cell::Cell;
 use std::rc::Rc;

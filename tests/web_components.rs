@@ -3,12 +3,7 @@
 //! Each test mounts a fresh `Inbox` into a fresh element and asserts on what the operator sees
 //! and on what the sandbox stored.
 #![cfg(target_arch = "wasm32")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::restriction)] // tests unwrap, index and panic
 
 mod common;
 

@@ -6,12 +6,7 @@
 //! The element's attribute and property mapping (a few lines of JS) and the npm package are
 //! covered end to end by `e2e/tests/pkg.spec.js`.
 #![cfg(all(target_arch = "wasm32", feature = "embed"))]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::restriction)] // tests unwrap, index and panic
 
 mod common;
 

@@ -1,11 +1,6 @@
 //! Browser tests of presentational components with fixture-based state (no server needed).
 #![cfg(target_arch = "wasm32")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::restriction)] // tests unwrap, index and panic
 
 mod common;
 

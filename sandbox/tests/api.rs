@@ -1,12 +1,7 @@
 //! The Blinger API as the sandbox serves it: endpoints, documented errors, lifecycle, lists,
 //! body encodings and the sandbox extensions.
 // Helpers outside #[test] functions are test code too: a failed unwrap is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
+#![allow(clippy::restriction)] // tests unwrap, index and panic
 
 mod common;
 

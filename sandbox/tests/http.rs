@@ -1,12 +1,7 @@
 //! Everything around the API: CORS, static serving and headers, /proxy, the request log, fault
 //! injection, webhooks, body limits, unknown routes and persistence across restarts.
 // Helpers outside #[test] functions are test code too: a failed unwrap is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
+#![allow(clippy::restriction)] // tests unwrap, index and panic
 
 mod common;
 

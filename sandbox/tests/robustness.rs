@@ -1,12 +1,7 @@
 //! Malformed input at every endpoint (random bodies from a seeded RNG, wrong types, huge numbers,
 //! invalid UTF-8, deep nesting, 10 MB bodies): the answer is always an envelope, never a 5xx.
 // Helpers outside #[test] functions are test code too: a failed unwrap is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
+#![allow(clippy::restriction)] // tests unwrap, index and panic
 
 mod common;
 

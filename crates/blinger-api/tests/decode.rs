@@ -1,12 +1,7 @@
 //! Native tests of the response decoders: the documented fixtures, tolerance, hostile input,
 //! property tests, and the fuzz corpus replay.
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::restriction)] // tests unwrap, index and panic
 
 use blinger_api::wire::{
     ElementCache, decode_all, decode_conversation, decode_conversations,
