@@ -56,10 +56,7 @@ impl HttpRequest {
     /// The value of a header (case-insensitive name).
     #[must_use]
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        blinger_api::response::header_value(&self.headers, name)
     }
 }
 
