@@ -162,7 +162,8 @@ impl ClientConfig {
             if t.is_empty() {
                 self.history_url = None;
             } else {
-                let shape_ok = t.starts_with('/') && !t.starts_with("//") || is_absolute_http(&t);
+                let shape_ok = !t.contains('\\')
+                    && (t.starts_with('/') && !t.starts_with("//") || is_absolute_http(&t));
                 if !t.contains(HISTORY_ID_PLACEHOLDER) || !shape_ok || has_bad_chars(&t) {
                     return Err(ConfigError::HistoryUrl(t));
                 }
@@ -174,11 +175,41 @@ impl ClientConfig {
 }
 
 fn is_valid_base(s: &str) -> bool {
-    if s.contains(['?', '#']) || has_bad_chars(s) {
+    // Browsers read `\` as `/` in http(s) URLs, so `/\evil.example` would be protocol-relative.
+    if s.contains(['?', '#', '\\']) || has_bad_chars(s) {
         return false;
     }
     if s.starts_with('/') {
         return !s.starts_with("//");
     }
     is_absolute_http(s)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::restriction)]
+
+    use super::*;
+
+    #[test]
+    fn a_backslash_never_makes_an_address_protocol_relative() {
+        for bad in [
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/proxy\\..\\x",
+            "https://ok.example\\@evil",
+        ] {
+            let r = ClientConfig::new(bad, TokenSource::None).validated();
+            assert!(matches!(r, Err(ConfigError::BaseUrl(_))), "{bad}");
+            let h = ClientConfig::new("/p", TokenSource::None)
+                .with_history_url(Some(format!("{bad}/{{id}}")))
+                .validated();
+            assert!(matches!(h, Err(ConfigError::HistoryUrl(_))), "{bad}");
+        }
+        assert!(
+            ClientConfig::new("/proxy", TokenSource::None)
+                .validated()
+                .is_ok()
+        );
+    }
 }
