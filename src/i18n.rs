@@ -245,6 +245,8 @@ catalog! {
     OutboxReloaded => "The page was reloaded while sending.", "Страница перезагрузилась во время отправки.";
     OutboxNotConfirmed => "The server did not confirm this message. It may not have been delivered.",
         "Сервер не подтвердил это сообщение. Возможно, оно не доставлено.";
+    StoredUnreadable => "{} saved item(s) (messages or drafts) could not be read and were skipped; the rest was kept.",
+        "Не удалось прочитать сохранённые элементы (сообщения или черновики): {}; они пропущены, остальное сохранено.";
     OutboxUncheckable => "Delivery could not be checked: {}", "Не удалось проверить доставку: {}";
 }
 

@@ -21,14 +21,15 @@ struct Entry {
     text: String,
 }
 
-/// The stored list, read through [`serde_json::Value`] with the derive's rules (size: see
-/// [`super::json`]); `None` when any entry is unreadable.
-fn read_entries(json: &str) -> Option<Vec<Entry>> {
+/// The stored list, read through [`serde_json::Value`] with the derive's rules (see
+/// [`super::json`]): the entries that can be read, and how many could not (skipped, so that one
+/// damaged entry never costs the others). `None` when the text is no list at all.
+fn read_entries(json: &str) -> Option<(Vec<Entry>, usize)> {
     let value = serde_json::from_str::<serde_json::Value>(json).ok()?;
-    value
-        .as_array()?
+    let stored = value.as_array()?;
+    let entries: Vec<Entry> = stored
         .iter()
-        .map(|v| {
+        .filter_map(|v| {
             let o = super::json::object(v)?;
             Some(Entry {
                 conversation: ConversationId(super::json::u64_field(o, "conversation")?),
@@ -36,7 +37,9 @@ fn read_entries(json: &str) -> Option<Vec<Entry>> {
                 text: super::json::str_field(o, "text")?.to_owned(),
             })
         })
-        .collect()
+        .collect();
+    let skipped = stored.len() - entries.len();
+    Some((entries, skipped))
 }
 
 /// A draft's key.
@@ -176,26 +179,34 @@ impl Drafts {
     }
 
     /// Reads the stored form; unreadable input gives empty drafts (never an error the operator
-    /// can do anything about).
+    /// can do anything about). See [`Drafts::from_stored`] for what was skipped.
     #[must_use]
     pub fn from_json(json: &str, debounce_ms: u64, max_wait_ms: u64) -> Self {
+        Self::from_stored(json, debounce_ms, max_wait_ms).0
+    }
+
+    /// Reads the stored form, keeping every entry that can be read, and counts the entries
+    /// skipped (the whole text counts as one when it is not a list of drafts).
+    #[must_use]
+    pub fn from_stored(json: &str, debounce_ms: u64, max_wait_ms: u64) -> (Self, usize) {
         let mut drafts = Self::new(debounce_ms, max_wait_ms);
-        if let Some(entries) = read_entries(json) {
-            for e in entries {
-                if !e.text.trim().is_empty() {
-                    let key = (e.conversation, e.mode);
-                    match drafts.find(key) {
-                        Ok(i) => {
-                            if let Some((_, text)) = drafts.entries.get_mut(i) {
-                                *text = e.text;
-                            }
+        let Some((entries, skipped)) = read_entries(json) else {
+            return (drafts, 1);
+        };
+        for e in entries {
+            if !e.text.trim().is_empty() {
+                let key = (e.conversation, e.mode);
+                match drafts.find(key) {
+                    Ok(i) => {
+                        if let Some((_, text)) = drafts.entries.get_mut(i) {
+                            *text = e.text;
                         }
-                        Err(i) => drafts.entries.insert(i, (key, e.text)),
                     }
+                    Err(i) => drafts.entries.insert(i, (key, e.text)),
                 }
             }
         }
-        drafts
+        (drafts, skipped)
     }
 
     /// Number of drafts.

@@ -10,6 +10,7 @@ use yew::{Callback, UseReducerDispatcher};
 use super::reducers::{SendsState, SyncAction, SyncState};
 use crate::api::{AbortScope, Conversation, ConversationId, ListMemo, Operator, UserId, WebClient};
 use crate::api::{ListName, PerList};
+use crate::i18n::Key;
 use crate::state::config::ConfigHandle;
 use crate::state::events::HostEvent;
 use crate::state::inbox::{InboxAction, InboxState};
@@ -158,15 +159,40 @@ impl Session {
             &config.client.base_url,
             config.client.operator_id,
         ));
-        let outbox = storage
+        // An unreadable stored item is skipped and reported; the others are kept.
+        let mut unreadable = 0;
+        let outbox = match storage
             .get(keys::OUTBOX)
-            .and_then(|json| serde_json::from_str::<Outbox>(&json).ok())
-            .map(|o| o.restored(config.locale))
-            .unwrap_or_default();
-        let drafts = storage
-            .get(keys::DRAFTS)
-            .map(|json| Drafts::from_json(&json, DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS))
-            .unwrap_or_else(|| Drafts::new(DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS));
+            .map(|json| Outbox::from_stored(&json))
+        {
+            Some(Some((outbox, skipped))) => {
+                unreadable += skipped;
+                outbox.restored(config.locale)
+            }
+            Some(None) => {
+                unreadable += 1;
+                Outbox::default()
+            }
+            None => Outbox::default(),
+        };
+        let drafts = match storage.get(keys::DRAFTS) {
+            Some(json) => {
+                let (drafts, skipped) =
+                    Drafts::from_stored(&json, DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS);
+                unreadable += skipped;
+                drafts
+            }
+            None => Drafts::new(DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS),
+        };
+        if unreadable > 0 {
+            events.emit(HostEvent::Error(
+                Key::StoredUnreadable.text(config.locale).replacen(
+                    "{}",
+                    &unreadable.to_string(),
+                    1,
+                ),
+            ));
+        }
         let poll = PollConfig {
             visible_interval_ms: config.poll_interval_ms.max(1_000),
             hidden_interval_ms: config.hidden_poll_interval_ms.max(config.poll_interval_ms),

@@ -58,23 +58,29 @@ pub struct Outbox {
 impl<'de> Deserialize<'de> for Outbox {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        Self::from_value(&value).ok_or_else(|| serde::de::Error::custom("not a stored outbox"))
+        Self::from_value(&value)
+            .map(|(outbox, _)| outbox)
+            .ok_or_else(|| serde::de::Error::custom("not a stored outbox"))
     }
 }
 
 impl Outbox {
-    fn from_value(v: &serde_json::Value) -> Option<Self> {
+    /// Reads a stored outbox, keeping every item that can be read: an unreadable item (written
+    /// by another version, or damaged) is skipped and counted, never the reason to lose the
+    /// others. `None` when the text is no outbox at all.
+    #[must_use]
+    pub fn from_stored(json: &str) -> Option<(Self, usize)> {
+        Self::from_value(&serde_json::from_str::<serde_json::Value>(json).ok()?)
+    }
+
+    fn from_value(v: &serde_json::Value) -> Option<(Self, usize)> {
         let o = json::object(v)?;
-        let items = o
-            .get("items")?
-            .as_array()?
-            .iter()
-            .map(OutboxItem::from_value)
-            .collect::<Option<Vec<_>>>()?;
-        Some(Self {
-            items,
-            next_id: json::u64_field(o, "next_id")?,
-        })
+        let stored = o.get("items")?.as_array()?;
+        let items: Vec<OutboxItem> = stored.iter().filter_map(OutboxItem::from_value).collect();
+        let skipped = stored.len() - items.len();
+        // A missing or unreadable counter is rebuilt from the items by `restored`.
+        let next_id = json::u64_field(o, "next_id").unwrap_or(0);
+        Some((Self { items, next_id }, skipped))
     }
 }
 
