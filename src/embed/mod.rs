@@ -7,11 +7,17 @@
 //!
 //! - [`options`]: the options and their validation (plain Rust, tested natively).
 //! - [`token`]: the widget's token source (none / fixed / async provider), swappable at any time.
-//! - [`mount`](mount::mount): shadow root, constructable stylesheet, events, `before-send`.
+//! - [`mount`](mount::mount): the shadow root, its stylesheet and the widget configuration.
+//! - [`handle`]: the [`Handle`] JS gets back (`select`, `update`, `destroy`, …).
+//! - `events`: the host events and `before-send`; `input`: reading JS values into options.
 
+mod events;
+pub mod handle;
+mod input;
 pub mod mount;
 pub mod options;
 pub mod token;
 
-pub use mount::{Handle, mount};
+pub use handle::Handle;
+pub use mount::mount;
 pub use options::{Options, RawValue};

@@ -4,7 +4,9 @@
 //! The JS layer turns the options object into [`RawValue`] pairs; functions (`tokenProvider`,
 //! `beforeSend`) and the token are taken out before that and never reach this module.
 
+use crate::api::ConversationId;
 use crate::i18n::Locale;
+use crate::state::config::MIN_POLL_MS;
 use crate::state::{SendKey, Theme, View};
 
 /// One option value as the JS object held it.
@@ -34,9 +36,6 @@ pub const KEYS: &[&str] = &[
     "tokenProvider",
     "beforeSend",
 ];
-
-/// The smallest poll interval accepted (ms).
-pub const MIN_POLL_MS: u64 = 1_000;
 
 /// The plain (non-function, non-secret) options of one widget.
 #[derive(Clone, Debug, PartialEq)]
@@ -90,7 +89,9 @@ fn string_of(key: &str, value: &RawValue) -> Result<Option<String>, String> {
     }
 }
 
-fn positive_int(key: &str, value: &RawValue, what: &str) -> Result<Option<u64>, String> {
+/// A whole number above 0 (a JS number or a string of one, up to 2^53 - 1); `Ok(None)` when
+/// unset or blank, `Err(())` for anything else (the caller names what was expected).
+fn whole_number(value: &RawValue) -> Result<Option<u64>, ()> {
     let n = match value {
         RawValue::Unset => return Ok(None),
         RawValue::Str(s) if s.trim().is_empty() => return Ok(None),
@@ -104,11 +105,17 @@ fn positive_int(key: &str, value: &RawValue, what: &str) -> Result<Option<u64>, 
         {
             Ok(Some(n as u64))
         }
-        _ => Err(format!(
+        _ => Err(()),
+    }
+}
+
+fn positive_int(key: &str, value: &RawValue, what: &str) -> Result<Option<u64>, String> {
+    whole_number(value).map_err(|()| {
+        format!(
             "option `{key}` must be {what} (a whole number above 0), got {}",
             describe(value)
-        )),
-    }
+        )
+    })
 }
 
 fn describe(value: &RawValue) -> String {
@@ -119,6 +126,23 @@ fn describe(value: &RawValue) -> String {
         RawValue::Other(t) => t.clone(),
     }
 }
+
+/// The values of `theme`, `sendKey` and `view`.
+const THEMES: &[(&str, Theme)] = &[
+    ("auto", Theme::Auto),
+    ("light", Theme::Light),
+    ("dark", Theme::Dark),
+];
+const SEND_KEYS: &[(&str, SendKey)] = &[
+    ("enter", SendKey::Enter),
+    ("ctrl-enter", SendKey::CtrlEnter),
+];
+const VIEWS: &[(&str, View)] = &[
+    ("attention", View::Attention),
+    ("unassigned", View::Unassigned),
+    ("unread", View::Unread),
+    ("not-answered", View::NotAnswered),
+];
 
 fn one_of<T: Copy>(
     key: &str,
@@ -172,43 +196,14 @@ impl Options {
                     next.poll_interval_ms = ms;
                 }
                 "theme" => {
-                    next.theme = one_of(
-                        key,
-                        value,
-                        Theme::Auto,
-                        &[
-                            ("auto", Theme::Auto),
-                            ("light", Theme::Light),
-                            ("dark", Theme::Dark),
-                        ],
-                    )
-                    .map_err(prefixed)?;
+                    next.theme = one_of(key, value, Theme::Auto, THEMES).map_err(prefixed)?;
                 }
                 "sendKey" => {
-                    next.send_key = one_of(
-                        key,
-                        value,
-                        SendKey::Enter,
-                        &[
-                            ("enter", SendKey::Enter),
-                            ("ctrl-enter", SendKey::CtrlEnter),
-                        ],
-                    )
-                    .map_err(prefixed)?;
+                    next.send_key =
+                        one_of(key, value, SendKey::Enter, SEND_KEYS).map_err(prefixed)?;
                 }
                 "view" => {
-                    next.view = one_of(
-                        key,
-                        value,
-                        View::Attention,
-                        &[
-                            ("attention", View::Attention),
-                            ("unassigned", View::Unassigned),
-                            ("unread", View::Unread),
-                            ("not-answered", View::NotAnswered),
-                        ],
-                    )
-                    .map_err(prefixed)?;
+                    next.view = one_of(key, value, View::Attention, VIEWS).map_err(prefixed)?;
                 }
                 "locale" => {
                     // Any BCP 47 tag: `ru`, `ru-RU` → Russian; everything else → English.
@@ -240,6 +235,22 @@ pub fn parse_view(name: &str) -> Result<View, String> {
             name.chars().take(40).collect::<String>()
         ))
     })
+}
+
+/// Parses the argument of `select(id)`: a conversation id (a whole number above 0, or a string
+/// of one); unset or blank means "back to the list" (`None`).
+///
+/// # Errors
+/// A message naming `select` and what it got.
+pub fn parse_conversation_id(value: &RawValue) -> Result<Option<ConversationId>, String> {
+    whole_number(value)
+        .map(|id| id.map(ConversationId))
+        .map_err(|()| {
+            prefixed(format!(
+                "select(id) needs a conversation id (a whole number above 0) or null, got {}",
+                describe(value)
+            ))
+        })
 }
 
 #[cfg(test)]
@@ -308,5 +319,35 @@ mod tests {
         assert!(err(&[("theme", s("x"))]).starts_with("blinger-inbox: "));
         assert!(parse_view("closed").unwrap_err().contains("not-answered"));
         assert_eq!(parse_view("not-answered"), Ok(View::NotAnswered));
+    }
+
+    #[test]
+    fn select_takes_a_conversation_id_or_nothing() {
+        assert_eq!(
+            parse_conversation_id(&RawValue::Num(42.0)),
+            Ok(Some(ConversationId(42)))
+        );
+        assert_eq!(
+            parse_conversation_id(&s(" 7 ")),
+            Ok(Some(ConversationId(7)))
+        );
+        assert_eq!(parse_conversation_id(&RawValue::Unset), Ok(None));
+        assert_eq!(parse_conversation_id(&s("")), Ok(None));
+        for bad in [
+            RawValue::Num(0.0),
+            RawValue::Num(-2.0),
+            RawValue::Num(1.5),
+            s("abc"),
+            RawValue::Other("object".into()),
+        ] {
+            let err = parse_conversation_id(&bad).unwrap_err();
+            assert!(err.starts_with("blinger-inbox: select(id)"), "{err}");
+            assert!(!err.contains("operatorId"), "{err}");
+        }
+        assert!(
+            parse_conversation_id(&s("abc"))
+                .unwrap_err()
+                .contains("\"abc\"")
+        );
     }
 }

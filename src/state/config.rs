@@ -1,9 +1,21 @@
-//! What a mounted widget is configured with: the API client's configuration plus the UI settings.
+//! What a mounted widget is configured with: the API client's configuration plus the UI settings,
+//! and the one way to build it ([`WidgetConfig::new`] and its `with_…` steps, then
+//! [`into_handle`](WidgetConfig::into_handle)) that the embedding API and the standalone app share.
 
 use std::rc::Rc;
 
 use crate::api::ClientConfig;
 use crate::i18n::Locale;
+use crate::sync::scheduler::PollConfig;
+
+/// Poll interval while the page is visible, unless the host sets one (ms).
+pub const DEFAULT_POLL_MS: u64 = 5_000;
+/// The smallest visible poll interval a host may set (ms).
+pub const MIN_POLL_MS: u64 = 1_000;
+/// Poll interval while the page is hidden (ms); never shorter than the visible one.
+pub const DEFAULT_HIDDEN_POLL_MS: u64 = 60_000;
+/// How long Close and Unassign wait for an Undo (ms).
+pub const DEFAULT_UNDO_MS: u32 = 5_000;
 
 /// Light, dark, or following the system.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -55,6 +67,14 @@ impl SendKey {
             _ => SendKey::Enter,
         }
     }
+
+    /// The canonical name (`enter` / `ctrl-enter`), as stored and as the `sendKey` option.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SendKey::Enter => "enter",
+            SendKey::CtrlEnter => "ctrl-enter",
+        }
+    }
 }
 
 /// A mounted widget's whole configuration.
@@ -79,15 +99,42 @@ pub struct WidgetConfig {
 impl WidgetConfig {
     /// Defaults for everything but the client configuration.
     pub fn new(client: ClientConfig) -> Self {
+        let poll = PollConfig::default();
         WidgetConfig {
             client,
             locale: Locale::En,
             theme: Theme::Auto,
             send_key: SendKey::Enter,
-            poll_interval_ms: 5_000,
-            hidden_poll_interval_ms: 60_000,
-            undo_ms: 5_000,
+            poll_interval_ms: poll.visible_interval_ms,
+            hidden_poll_interval_ms: poll.hidden_interval_ms,
+            undo_ms: DEFAULT_UNDO_MS,
         }
+    }
+
+    /// Sets the language, the theme and the send key.
+    #[must_use]
+    pub fn with_ui(mut self, locale: Locale, theme: Theme, send_key: SendKey) -> Self {
+        self.locale = locale;
+        self.theme = theme;
+        self.send_key = send_key;
+        self
+    }
+
+    /// Sets the visible poll interval (`None` keeps the default); the hidden interval is never
+    /// shorter than it.
+    #[must_use]
+    pub fn with_poll_interval(mut self, ms: Option<u64>) -> Self {
+        if let Some(ms) = ms {
+            self.poll_interval_ms = ms;
+            self.hidden_poll_interval_ms = self.hidden_poll_interval_ms.max(ms);
+        }
+        self
+    }
+
+    /// The shared handle the inbox takes.
+    #[must_use]
+    pub fn into_handle(self) -> ConfigHandle {
+        ConfigHandle(Rc::new(self))
     }
 }
 
@@ -119,5 +166,32 @@ mod tests {
         assert_eq!(SendKey::parse("ctrl-enter"), SendKey::CtrlEnter);
         assert_eq!(SendKey::parse("enter"), SendKey::Enter);
         assert_eq!(SendKey::parse(""), SendKey::Enter);
+        for key in [SendKey::Enter, SendKey::CtrlEnter] {
+            assert_eq!(SendKey::parse(key.as_str()), key);
+        }
+    }
+
+    #[test]
+    fn builder_applies_the_ui_and_keeps_hidden_polling_slower() {
+        let client = ClientConfig::new("/p".to_owned(), crate::api::TokenSource::None);
+        let c = WidgetConfig::new(client.clone());
+        assert_eq!(c.poll_interval_ms, DEFAULT_POLL_MS);
+        assert_eq!(c.hidden_poll_interval_ms, DEFAULT_HIDDEN_POLL_MS);
+        let c = WidgetConfig::new(client.clone())
+            .with_ui(Locale::Ru, Theme::Dark, SendKey::CtrlEnter)
+            .with_poll_interval(Some(90_000));
+        assert_eq!(
+            (c.locale, c.theme, c.send_key),
+            (Locale::Ru, Theme::Dark, SendKey::CtrlEnter)
+        );
+        assert_eq!(
+            (c.poll_interval_ms, c.hidden_poll_interval_ms),
+            (90_000, 90_000)
+        );
+        let c = WidgetConfig::new(client).with_poll_interval(Some(2_000));
+        assert_eq!(
+            (c.poll_interval_ms, c.hidden_poll_interval_ms),
+            (2_000, DEFAULT_HIDDEN_POLL_MS)
+        );
     }
 }

@@ -1,8 +1,9 @@
-//! Key-value storage behind a trait, so drafts and the outbox survive a reload when
-//! `localStorage` works, and the widget keeps working in memory (and says so) when it does not.
+//! Key-value storage behind a trait, so what is kept survives a reload when `localStorage`
+//! works, and the widget keeps working in memory (and says so) when it does not.
 //!
-//! Only drafts and the outbox are stored. The token is never stored: nothing in this crate
-//! passes it here.
+//! What is stored ([`keys`]): each widget's drafts and outbox, and the standalone app's settings
+//! and remembered address and operator. The token is never stored: nothing in this crate passes
+//! it here.
 
 use std::cell::{Cell, RefCell};
 
@@ -269,10 +270,18 @@ impl Persisted {
     }
 }
 
-/// The key names used by the widget.
+/// The key names used by the widget and the standalone app.
 pub mod keys {
-    /// Drafts ([`Drafts::to_json`](super::super::drafts::Drafts::to_json)).
+    /// Drafts ([`Drafts::to_json`](super::super::drafts::Drafts::to_json)), per widget
+    /// [`namespace`](super::namespace).
     pub const DRAFTS: &str = "drafts";
-    /// The outbox (serde JSON of [`Outbox`](super::super::outbox::Outbox)).
+    /// The outbox (serde JSON of [`Outbox`](super::super::outbox::Outbox)), per widget
+    /// [`namespace`](super::namespace).
     pub const OUTBOX: &str = "outbox";
+    /// The namespace of the standalone app's own keys (one per origin, not per account).
+    pub const APP_NAMESPACE: &str = "bi:v1";
+    /// The app's remembered address and operator, `{"base_url": …, "operator_id": …}`.
+    pub const CONNECTION: &str = "connection";
+    /// The app's settings (`app::Settings::to_json`).
+    pub const SETTINGS: &str = "settings";
 }

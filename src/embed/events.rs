@@ -1,0 +1,82 @@
+//! What the widget tells its host: every [`HostEvent`] as a bubbling, composed `CustomEvent` on
+//! the element, and the cancellable `before-send` event followed by the host's `beforeSend`
+//! function before each send.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
+use yew::Callback;
+
+use crate::state::{BeforeSendHook, ByPtr};
+use crate::state::{HostEvent, SendRequest};
+
+/// Dispatches a bubbling, composed `CustomEvent`; returns `false` when a listener cancelled it.
+fn dispatch(element: &HtmlElement, name: &str, detail: &JsValue, cancelable: bool) -> bool {
+    let init = CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_cancelable(cancelable);
+    init.set_detail(detail);
+    match CustomEvent::new_with_event_init_dict(name, &init) {
+        Ok(event) => element.dispatch_event(&event).unwrap_or(true),
+        Err(_) => true,
+    }
+}
+
+fn detail_of(event: &HostEvent) -> JsValue {
+    js_sys::JSON::parse(&event.detail_json()).unwrap_or_else(|_| Object::new().into())
+}
+
+/// Dispatches each host event on `element`.
+pub(crate) fn host_events(element: &HtmlElement) -> Callback<HostEvent> {
+    let element = element.clone();
+    Callback::from(move |event: HostEvent| {
+        dispatch(&element, event.name(), &detail_of(&event), false);
+    })
+}
+
+/// `{ conversationId, kind, text }` of the `before-send` event.
+fn send_detail(request: &SendRequest) -> Object {
+    let detail = Object::new();
+    let _ = Reflect::set(
+        &detail,
+        &"conversationId".into(),
+        &JsValue::from_f64(request.conversation.0 as f64),
+    );
+    let _ = Reflect::set(
+        &detail,
+        &"kind".into(),
+        &request.kind.timeline_kind().into(),
+    );
+    let _ = Reflect::set(&detail, &"text".into(), &request.text.as_str().into());
+    detail
+}
+
+/// Asks the host before each send: the `before-send` event first (`preventDefault()` cancels),
+/// then the `beforeSend` function in `before_send`, if any (`false` or a throw cancels).
+pub(crate) fn before_send_hook(
+    element: &HtmlElement,
+    before_send: &Rc<RefCell<Option<Function>>>,
+) -> BeforeSendHook {
+    let element = element.clone();
+    let before_send = Rc::clone(before_send);
+    ByPtr::<dyn Fn(&SendRequest) -> bool>(Rc::new(move |request: &SendRequest| {
+        let detail = send_detail(request);
+        if !dispatch(&element, "before-send", &detail, true) {
+            return false;
+        }
+        let hook = before_send.borrow().clone();
+        match hook {
+            // `false` cancels; a hook that throws cancels too (never send what the host could
+            // not check).
+            Some(f) => match f.call1(&element, &detail) {
+                Ok(answer) => answer.as_bool() != Some(false),
+                Err(_) => false,
+            },
+            None => true,
+        }
+    }))
+}
