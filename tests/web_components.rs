@@ -7,11 +7,9 @@
 
 mod common;
 
-use std::rc::Rc;
-
 use blinger_inbox::api::{ClientConfig, OperatorId, Token, TokenSource};
 use blinger_inbox::components::{Inbox, InboxProps};
-use blinger_inbox::state::{ConfigHandle, View, WidgetConfig};
+use blinger_inbox::state::{View, WidgetConfig};
 use common::*;
 use serde_json::{Value, json};
 use wasm_bindgen::JsCast;
@@ -47,7 +45,7 @@ fn config(operator: Option<u64>, token: &str, view: View) -> (InboxProps, View) 
     config.poll_interval_ms = 1_000;
     config.undo_ms = 300;
     let props = yew::props!(InboxProps {
-        config: ConfigHandle(Rc::new(config)),
+        config: config.into_handle(),
         initial_view: view,
     });
     (props, view)

@@ -62,6 +62,10 @@ pub fn validate_base_url(raw: &str) -> Result<String, Key> {
             return Ok(String::new());
         });
     }
+    // Browsers read `\` as `/`: `/\evil.example` would be another site.
+    if url.contains('\\') {
+        return Err(Key::ErrBaseUrlScheme);
+    }
     if url.starts_with('/') && !url.starts_with("//") {
         return Ok(url.to_owned());
     }
@@ -170,10 +174,9 @@ mod tests {
             Err(Key::ErrBaseUrlScheme)
         );
         assert_eq!(validate_base_url("ftp://x"), Err(Key::ErrBaseUrlScheme));
-        assert_eq!(
-            validate_base_url("//evil.example"),
-            Err(Key::ErrBaseUrlScheme)
-        );
+        for bad in ["//evil.example", "/\\evil.example", "\\\\evil.example"] {
+            assert_eq!(validate_base_url(bad), Err(Key::ErrBaseUrlScheme), "{bad}");
+        }
         assert_eq!(validate_base_url("https://"), Err(Key::ErrBaseUrlScheme));
         assert_eq!(
             validate_base_url("https://tok@app.blinger.io"),

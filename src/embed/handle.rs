@@ -10,8 +10,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement, ShadowRoot};
 use yew::{AppHandle, Callback};
 
-use super::input::{classify, js_error, optional_function, optional_token, read_input};
-use super::mount::config_for;
+use super::input::{classify, config_for, js_error, optional_function, optional_token, read_input};
 use super::options::{Options, parse_conversation_id, parse_view};
 use super::token::TokenCell;
 use crate::api::ConversationId;

@@ -1,13 +1,18 @@
 //! Reading what the host passed from JS: an options object split into plain [`RawValue`] pairs
 //! (validated by [`options`](super::options)) and the three options that never reach them: the
-//! `token` (a secret, never quoted) and the `tokenProvider` / `beforeSend` functions.
+//! `token` (a secret, never quoted) and the `tokenProvider` / `beforeSend` functions; and the
+//! widget configuration the options make.
 
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use super::options::RawValue;
+use std::rc::Rc;
+
+use super::options::{Options, RawValue};
 use super::token::TokenCell;
+use crate::api::{ClientConfig, OperatorId, TokenSource};
+use crate::state::{ConfigHandle, WidgetConfig};
 
 /// A JS `Error` with `message`.
 pub(crate) fn js_error(message: impl AsRef<str>) -> JsError {
@@ -135,4 +140,25 @@ pub(crate) fn read_input(options: &JsValue) -> Result<ParsedInput, JsError> {
         ));
     }
     Ok(parsed)
+}
+
+/// Builds and checks the widget configuration for `options`, its client reading `token`.
+pub(crate) fn config_for(
+    options: &Options,
+    token: &Rc<TokenCell>,
+) -> Result<ConfigHandle, JsError> {
+    let Some(base_url) = options.base_url.clone() else {
+        return Err(js_error(
+            "blinger-inbox: option `baseUrl` (attribute `base-url`) is required, e.g. '/proxy' or 'https://app.blinger.io'",
+        ));
+    };
+    let client = ClientConfig::new(base_url, TokenSource::Provider(token.provider()))
+        .with_operator(options.operator_id.map(OperatorId))
+        .with_history_url(options.history_url.clone())
+        .validated()
+        .map_err(|e| js_error(format!("blinger-inbox: {e}")))?;
+    Ok(WidgetConfig::new(client)
+        .with_ui(options.locale, options.theme, options.send_key)
+        .with_poll_interval(options.poll_interval_ms)
+        .into_handle())
 }

@@ -14,12 +14,10 @@ use yew::AppHandle;
 
 use super::events::{before_send_hook, host_events};
 use super::handle::{Handle, Mounted, SessionSlot, Wiring};
-use super::input::{js_error, read_input};
+use super::input::{config_for, js_error, read_input};
 use super::options::Options;
 use super::token::{TokenCell, error_text};
-use crate::api::{ClientConfig, OperatorId, TokenSource};
 use crate::components::Inbox;
-use crate::state::{ConfigHandle, WidgetConfig};
 
 /// The stylesheet inside every shadow root: the suite's one stylesheet plus the shadow-only rules.
 const CSS: &str = concat!(
@@ -27,27 +25,6 @@ const CSS: &str = concat!(
     "\n",
     include_str!("shadow.css")
 );
-
-/// Builds and checks the widget configuration for `options`, its client reading `token`.
-pub(crate) fn config_for(
-    options: &Options,
-    token: &Rc<TokenCell>,
-) -> Result<ConfigHandle, JsError> {
-    let Some(base_url) = options.base_url.clone() else {
-        return Err(js_error(
-            "blinger-inbox: option `baseUrl` (attribute `base-url`) is required, e.g. '/proxy' or 'https://app.blinger.io'",
-        ));
-    };
-    let client = ClientConfig::new(base_url, TokenSource::Provider(token.provider()))
-        .with_operator(options.operator_id.map(OperatorId))
-        .with_history_url(options.history_url.clone())
-        .validated()
-        .map_err(|e| js_error(format!("blinger-inbox: {e}")))?;
-    Ok(WidgetConfig::new(client)
-        .with_ui(options.locale, options.theme, options.send_key)
-        .with_poll_interval(options.poll_interval_ms)
-        .into_handle())
-}
 
 fn dom_error(e: &JsValue) -> JsError {
     js_error(format!("blinger-inbox: {}", error_text(e)))

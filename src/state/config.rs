@@ -4,16 +4,16 @@
 
 use std::rc::Rc;
 
+use super::by_ptr::ByPtr;
 use crate::api::ClientConfig;
 use crate::i18n::Locale;
 use crate::sync::scheduler::PollConfig;
 
-/// Poll interval while the page is visible, unless the host sets one (ms).
-pub const DEFAULT_POLL_MS: u64 = 5_000;
-/// The smallest visible poll interval a host may set (ms).
-pub const MIN_POLL_MS: u64 = 1_000;
-/// Poll interval while the page is hidden (ms); never shorter than the visible one.
-pub const DEFAULT_HIDDEN_POLL_MS: u64 = 60_000;
+// The poll defaults are the scheduler's (one definition, in the lower layer).
+pub use crate::sync::scheduler::{
+    DEFAULT_HIDDEN_INTERVAL_MS as DEFAULT_HIDDEN_POLL_MS,
+    DEFAULT_VISIBLE_INTERVAL_MS as DEFAULT_POLL_MS, MIN_VISIBLE_INTERVAL_MS as MIN_POLL_MS,
+};
 /// How long Close and Unassign wait for an Undo (ms).
 pub const DEFAULT_UNDO_MS: u32 = 5_000;
 
@@ -134,64 +134,9 @@ impl WidgetConfig {
     /// The shared handle the inbox takes.
     #[must_use]
     pub fn into_handle(self) -> ConfigHandle {
-        ConfigHandle(Rc::new(self))
+        ByPtr(Rc::new(self))
     }
 }
 
-/// A shared configuration, compared by identity (a new configuration is a new handle).
-#[derive(Clone, Debug)]
-pub struct ConfigHandle(pub Rc<WidgetConfig>);
-
-impl PartialEq for ConfigHandle {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl std::ops::Deref for ConfigHandle {
-    type Target = WidgetConfig;
-    fn deref(&self) -> &WidgetConfig {
-        &self.0
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_settings_leniently() {
-        assert_eq!(Theme::parse(" Dark "), Theme::Dark);
-        assert_eq!(Theme::parse("neon"), Theme::Auto);
-        assert_eq!(SendKey::parse("ctrl-enter"), SendKey::CtrlEnter);
-        assert_eq!(SendKey::parse("enter"), SendKey::Enter);
-        assert_eq!(SendKey::parse(""), SendKey::Enter);
-        for key in [SendKey::Enter, SendKey::CtrlEnter] {
-            assert_eq!(SendKey::parse(key.as_str()), key);
-        }
-    }
-
-    #[test]
-    fn builder_applies_the_ui_and_keeps_hidden_polling_slower() {
-        let client = ClientConfig::new("/p".to_owned(), crate::api::TokenSource::None);
-        let c = WidgetConfig::new(client.clone());
-        assert_eq!(c.poll_interval_ms, DEFAULT_POLL_MS);
-        assert_eq!(c.hidden_poll_interval_ms, DEFAULT_HIDDEN_POLL_MS);
-        let c = WidgetConfig::new(client.clone())
-            .with_ui(Locale::Ru, Theme::Dark, SendKey::CtrlEnter)
-            .with_poll_interval(Some(90_000));
-        assert_eq!(
-            (c.locale, c.theme, c.send_key),
-            (Locale::Ru, Theme::Dark, SendKey::CtrlEnter)
-        );
-        assert_eq!(
-            (c.poll_interval_ms, c.hidden_poll_interval_ms),
-            (90_000, 90_000)
-        );
-        let c = WidgetConfig::new(client).with_poll_interval(Some(2_000));
-        assert_eq!(
-            (c.poll_interval_ms, c.hidden_poll_interval_ms),
-            (2_000, DEFAULT_HIDDEN_POLL_MS)
-        );
-    }
-}
+/// The configuration shared with the components, compared by identity.
+pub type ConfigHandle = ByPtr<WidgetConfig>;

@@ -27,11 +27,18 @@ pub struct PollConfig {
     pub min_retry_ms: u64,
 }
 
+/// Poll interval while the page is visible, unless the host sets one (ms).
+pub const DEFAULT_VISIBLE_INTERVAL_MS: u64 = 5_000;
+/// The smallest visible poll interval a host may set (ms).
+pub const MIN_VISIBLE_INTERVAL_MS: u64 = 1_000;
+/// Poll interval while the page is hidden (ms); never shorter than the visible one.
+pub const DEFAULT_HIDDEN_INTERVAL_MS: u64 = 60_000;
+
 impl Default for PollConfig {
     fn default() -> Self {
         Self {
-            visible_interval_ms: 5_000,
-            hidden_interval_ms: 60_000,
+            visible_interval_ms: DEFAULT_VISIBLE_INTERVAL_MS,
+            hidden_interval_ms: DEFAULT_HIDDEN_INTERVAL_MS,
             backoff_base_ms: 1_000,
             backoff_cap_ms: 60_000,
             min_retry_ms: 250,

@@ -17,7 +17,7 @@ use crate::state::inbox::{InboxAction, InboxState};
 use crate::state::open::OpenState;
 use crate::sync::drafts::{DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS, Drafts};
 use crate::sync::outbox::{LocalId, Outbox, SendKind};
-use crate::sync::scheduler::{PollConfig, PollScheduler};
+use crate::sync::scheduler::{MIN_VISIBLE_INTERVAL_MS, PollConfig, PollScheduler};
 use crate::sync::storage::{Persisted, keys, namespace};
 
 /// What is polled.
@@ -194,7 +194,7 @@ impl Session {
             ));
         }
         let poll = PollConfig {
-            visible_interval_ms: config.poll_interval_ms.max(1_000),
+            visible_interval_ms: config.poll_interval_ms.max(MIN_VISIBLE_INTERVAL_MS),
             hidden_interval_ms: config.hidden_poll_interval_ms.max(config.poll_interval_ms),
             ..PollConfig::default()
         };
