@@ -10,7 +10,7 @@ use yew::{Callback, UseReducerDispatcher};
 use super::reducers::{SendsState, SyncAction, SyncState};
 use crate::api::{AbortScope, Conversation, ConversationId, ListMemo, Operator, UserId, WebClient};
 use crate::api::{ListName, PerList};
-use crate::i18n::Key;
+use crate::i18n::{Key, Locale};
 use crate::state::config::ConfigHandle;
 use crate::state::events::HostEvent;
 use crate::state::inbox::{InboxAction, InboxState};
@@ -159,31 +159,7 @@ impl Session {
             &config.client.base_url,
             config.client.operator_id,
         ));
-        // An unreadable stored item is skipped and reported; the others are kept.
-        let mut unreadable = 0;
-        let outbox = match storage
-            .get(keys::OUTBOX)
-            .map(|json| Outbox::from_stored(&json))
-        {
-            Some(Some((outbox, skipped))) => {
-                unreadable += skipped;
-                outbox.restored(config.locale)
-            }
-            Some(None) => {
-                unreadable += 1;
-                Outbox::default()
-            }
-            None => Outbox::default(),
-        };
-        let drafts = match storage.get(keys::DRAFTS) {
-            Some(json) => {
-                let (drafts, skipped) =
-                    Drafts::from_stored(&json, DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS);
-                unreadable += skipped;
-                drafts
-            }
-            None => Drafts::new(DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS),
-        };
+        let (outbox, drafts, unreadable) = restore(&storage, config.locale);
         if unreadable > 0 {
             events.emit(HostEvent::Error(
                 Key::StoredUnreadable.text(config.locale).replacen(
@@ -351,4 +327,35 @@ impl Session {
             self.emit(HostEvent::UnreadChanged(total));
         }
     }
+}
+
+/// What this operator's storage holds from an earlier page: the outbox (items in flight at
+/// unload become "unconfirmed"), the drafts, and how many stored items could not be read (they
+/// are skipped; the others are kept).
+fn restore(storage: &Persisted, locale: Locale) -> (Outbox, Drafts, usize) {
+    let mut unreadable = 0;
+    let outbox = match storage
+        .get(keys::OUTBOX)
+        .map(|json| Outbox::from_stored(&json))
+    {
+        Some(Some((outbox, skipped))) => {
+            unreadable += skipped;
+            outbox.restored(locale)
+        }
+        Some(None) => {
+            unreadable += 1;
+            Outbox::default()
+        }
+        None => Outbox::default(),
+    };
+    let drafts = match storage.get(keys::DRAFTS) {
+        Some(json) => {
+            let (drafts, skipped) =
+                Drafts::from_stored(&json, DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS);
+            unreadable += skipped;
+            drafts
+        }
+        None => Drafts::new(DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS),
+    };
+    (outbox, drafts, unreadable)
 }
