@@ -296,40 +296,45 @@ mod tests {
 
     #[test]
     fn every_api_error_has_words_in_both_languages() {
-        let errors = [
-            ApiError::Unauthorized {
-                message: String::new(),
-            },
-            ApiError::Unauthorized {
-                message: "Empty token".into(),
-            },
-            ApiError::Forbidden,
-            ApiError::NotFound,
-            ApiError::Validation {
-                message: None,
-                fields: Vec::new(),
-            },
-            ApiError::Validation {
-                message: Some("Operator not found".into()),
-                fields: Vec::new(),
-            },
+        // Each error as the decoder makes it from an answer, plus those no answer makes.
+        let answer = |status: u16, error: &str| {
+            let body = format!(r#"{{"status":{status},"error":{error}}}"#);
+            let mut resp = crate::api::HttpResponse::new(status, body);
+            if status == 429 && error != "null" {
+                resp.headers.push(("retry-after".into(), "7".into()));
+            }
+            crate::api::wire::decode_conversation(&resp).unwrap_err()
+        };
+        let mut errors: Vec<ApiError> = [
+            (401, "null"),
+            (401, r#""Empty token""#),
+            (403, "null"),
+            (404, "null"),
+            (400, "null"),
+            (400, r#""Operator not found""#),
+            (429, r#""slow down""#),
+            (429, "null"),
+            (503, "null"),
+            (408, "null"),
+        ]
+        .iter()
+        .map(|(status, error)| answer(*status, error))
+        .collect();
+        errors.push(ApiError::Network {
+            message: "x".into(),
+        });
+        errors.push(ApiError::Decode {
+            path: "data".into(),
+            message: "x".into(),
+        });
+        errors.push(ApiError::Aborted);
+        assert!(matches!(
+            errors[6],
             ApiError::RateLimited {
-                retry_after_secs: Some(7),
-            },
-            ApiError::RateLimited {
-                retry_after_secs: None,
-            },
-            ApiError::Server { status: 503 },
-            ApiError::Timeout,
-            ApiError::Network {
-                message: "x".into(),
-            },
-            ApiError::Decode {
-                path: "data".into(),
-                message: "x".into(),
-            },
-            ApiError::Aborted,
-        ];
+                retry_after_secs: Some(7)
+            }
+        ));
+        assert!(matches!(errors[9], ApiError::Timeout));
         for e in &errors {
             let (en, ru) = (error_text(e, Locale::En), error_text(e, Locale::Ru));
             assert!(
