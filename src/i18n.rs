@@ -62,6 +62,11 @@ macro_rules! catalog {
                 table.get(self as usize).copied().unwrap_or_default()
             }
 
+            /// The message in `locale` with its `{}` filled in by `arg`.
+            pub fn fill(self, locale: Locale, arg: &str) -> String {
+                self.text(locale).replacen("{}", arg, 1)
+            }
+
             /// Every key, for completeness tests.
             pub const ALL: &'static [Key] = &[$(Key::$key),*];
         }
@@ -254,7 +259,7 @@ catalog! {
 /// server's words, e.g. "The conversation was assigned to another operator") is kept as sent.
 pub fn error_text(error: &ApiError, locale: Locale) -> String {
     let t = |k: Key| k.text(locale);
-    let with = |k: Key, arg: &str| t(k).replacen("{}", arg, 1);
+    let with = |k: Key, arg: &str| k.fill(locale, arg);
     match error {
         ApiError::Unauthorized { message } if message.is_empty() => t(Key::ErrSignedOut).to_owned(),
         ApiError::Unauthorized { message } => with(Key::ErrSignedOutWith, message),
@@ -277,9 +282,7 @@ pub fn error_text(error: &ApiError, locale: Locale) -> String {
 
 /// [`Key::OutboxUncheckable`] with the error that stopped the check.
 pub fn uncheckable_text(error: &ApiError, locale: Locale) -> String {
-    Key::OutboxUncheckable
-        .text(locale)
-        .replacen("{}", &error_text(error, locale), 1)
+    Key::OutboxUncheckable.fill(locale, &error_text(error, locale))
 }
 
 #[cfg(test)]

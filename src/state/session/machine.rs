@@ -162,11 +162,7 @@ impl Session {
         let (outbox, drafts, unreadable) = restore(&storage, config.locale);
         if unreadable > 0 {
             events.emit(HostEvent::Error(
-                Key::StoredUnreadable.text(config.locale).replacen(
-                    "{}",
-                    &unreadable.to_string(),
-                    1,
-                ),
+                Key::StoredUnreadable.fill(config.locale, &unreadable.to_string()),
             ));
         }
         let poll = PollConfig {
