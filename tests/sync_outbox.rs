@@ -289,8 +289,9 @@ fn survives_serialisation_and_reload() {
     );
     o.begin(a, Some(&seen("prev", 5)), NOW_MS).unwrap();
     let json = serde_json::to_string(&o).unwrap();
-    let back: Outbox = serde_json::from_str::<Outbox>(&json)
+    let back: Outbox = Outbox::from_stored(&json)
         .unwrap()
+        .0
         .restored(blinger_inbox::i18n::Locale::En);
     assert!(matches!(
         back.item(a).unwrap().state,

@@ -61,7 +61,7 @@ fn drafts_round_trip_and_tolerate_garbage() {
     let mut d = Drafts::default();
     d.set(C1, SendKind::Reply, "привет 👋 مرحبا", 0);
     d.set(ConversationId(9), SendKind::Note, "n", 0);
-    let back = Drafts::from_json(&d.to_json(), 400, 2_000);
+    let back = Drafts::from_stored(&d.to_json(), 400, 2_000).0;
     assert_eq!(back.get(C1, SendKind::Reply), "привет 👋 مرحبا");
     assert_eq!(back.get(ConversationId(9), SendKind::Note), "n");
     for garbage in [
@@ -73,7 +73,7 @@ fn drafts_round_trip_and_tolerate_garbage() {
         "[{\"conversation\":1,\"mode\":\"Bogus\",\"text\":\"x\"}]",
     ] {
         assert!(
-            Drafts::from_json(garbage, 400, 2_000).is_empty(),
+            Drafts::from_stored(garbage, 400, 2_000).0.is_empty(),
             "{garbage}"
         );
     }

@@ -2,7 +2,7 @@
 //!
 //! Pure: [`Drafts::set`] records an edit at `now`; [`Drafts::should_flush`] says when to write
 //! to storage (after `debounce_ms` of quiet, or at most every `max_wait_ms` while typing);
-//! [`Drafts::to_json`] / [`Drafts::from_json`] are what gets stored. An empty draft is deleted.
+//! [`Drafts::to_json`] / [`Drafts::from_stored`] are what gets stored. An empty draft is deleted.
 
 use serde::Serialize;
 
@@ -178,15 +178,9 @@ impl Drafts {
         serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_owned())
     }
 
-    /// Reads the stored form; unreadable input gives empty drafts (never an error the operator
-    /// can do anything about). See [`Drafts::from_stored`] for what was skipped.
-    #[must_use]
-    pub fn from_json(json: &str, debounce_ms: u64, max_wait_ms: u64) -> Self {
-        Self::from_stored(json, debounce_ms, max_wait_ms).0
-    }
-
     /// Reads the stored form, keeping every entry that can be read, and counts the entries
-    /// skipped (the whole text counts as one when it is not a list of drafts).
+    /// skipped (the whole text counts as one when it is not a list of drafts). Unreadable input
+    /// gives empty drafts, never an error the operator could do anything about.
     #[must_use]
     pub fn from_stored(json: &str, debounce_ms: u64, max_wait_ms: u64) -> (Self, usize) {
         let mut drafts = Self::new(debounce_ms, max_wait_ms);

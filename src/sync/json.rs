@@ -222,7 +222,7 @@ mod tests {
         o.enqueue(ConversationId(1), SendKind::File, "https://x/y", 12);
         let _ = o.begin(a, None, 13);
         let json = serde_json::to_string(&o).unwrap();
-        assert_eq!(serde_json::from_str::<Outbox>(&json).unwrap(), o);
+        assert_eq!(Outbox::from_stored(&json).unwrap(), (o, 0));
     }
 
     #[test]
@@ -249,7 +249,7 @@ mod tests {
                             .collect()
                     })
                     .unwrap_or_default();
-            let drafts = Drafts::from_json(json, 400, 2_000);
+            let drafts = Drafts::from_stored(json, 400, 2_000).0;
             assert_eq!(drafts.len(), derived.len(), "{json}");
             for (c, mode, text) in derived {
                 assert_eq!(drafts.get(ConversationId(c), mode), text, "{json}");

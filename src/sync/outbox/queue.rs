@@ -1,7 +1,7 @@
 //! The queue: items in order per conversation, one in flight at a time, each attempt's request
 //! ([`SendJob`]), its outcome, and reconciling an unknown outcome against `get`.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::api::{ApiError, Client, Conversation, ConversationId, Transport};
 use crate::sync::json;
@@ -47,21 +47,13 @@ impl SendJob {
 
 /// The outbox of one widget.
 ///
-/// `Deserialize` is written by hand over [`serde_json::Value`] (same format and rules as the
-/// derive, see [`crate::sync::json`]), so the wasm needs no serde-derived deserializer for it.
+/// Stored with its `Serialize` derive and read back by [`Outbox::from_stored`], written by hand
+/// over [`serde_json::Value`] (the derive's format and rules, see [`crate::sync::json`]), so the
+/// wasm needs no serde-derived deserializer for it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Outbox {
     items: Vec<OutboxItem>,
     next_id: u64,
-}
-
-impl<'de> Deserialize<'de> for Outbox {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Self::from_value(&value)
-            .map(|(outbox, _)| outbox)
-            .ok_or_else(|| serde::de::Error::custom("not a stored outbox"))
-    }
 }
 
 impl Outbox {
