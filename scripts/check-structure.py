@@ -88,7 +88,7 @@ def reexports(path):
     return found
 
 
-def resolve(files, mod, parts, seen=0):
+def resolve(files, parts, seen=0):
     """The file that defines the item named by `parts` (already absolute from the crate root)."""
     best = ()
     for i in range(len(parts), -1, -1):
@@ -100,13 +100,13 @@ def resolve(files, mod, parts, seen=0):
     if rest and seen < 8 and (path.endswith("mod.rs") or path.endswith("lib.rs")):
         again = reexports(path).get(rest[0])
         if again is not None:
-            absolute = absolutize(best, again, is_mod=True)
+            absolute = absolutize(best, again)
             if absolute is not None:
-                return resolve(files, best, absolute + rest[1:], seen + 1)
+                return resolve(files, absolute + rest[1:], seen + 1)
     return path
 
 
-def absolutize(mod, parts, is_mod, children=()):
+def absolutize(mod, parts, children=()):
     """Turns a `crate::`/`super::`/`self::` path (or one starting with a child module's name)
     used in module `mod` into a path from the root."""
     base = list(mod)
@@ -140,20 +140,20 @@ def graph(src):
             if surface and m.group(1):
                 continue  # a module's own re-exports
             for parts in expand(m.group(3)):
-                absolute = absolutize(mod, parts, surface, children)
+                absolute = absolutize(mod, parts, children)
                 if absolute is None:
                     continue
                 if absolute and absolute[-1] == "*":
                     absolute = absolute[:-1]
-                target = resolve(files, mod, absolute)
+                target = resolve(files, absolute)
                 if target != path:
                     targets.add(target)
         # Paths written inline (`crate::seed::APPLICATIONS.len()`) are imports too.
         for m in INLINE.finditer(USE.sub("", text)):
             parts = m.group(0).split("::")
-            absolute = absolutize(mod, parts, surface)
+            absolute = absolutize(mod, parts)
             if absolute:
-                target = resolve(files, mod, absolute)
+                target = resolve(files, absolute)
                 if target != path:
                     targets.add(target)
         edges[path] = targets

@@ -63,7 +63,7 @@ pub(super) fn focus_row(root: &Element, id: Option<ConversationId>) {
 
 /// After `closed` was closed: the conversation after it in `order` (the rows as they were while
 /// it was still listed) that is still in `rows`, wrapping around; else any other row.
-pub(super) fn next_after_close(
+fn next_after_close(
     order: &[ConversationId],
     rows: &[ConversationId],
     closed: ConversationId,
