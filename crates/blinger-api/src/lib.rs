@@ -15,6 +15,7 @@ pub mod error;
 pub mod ids;
 pub mod lists;
 pub mod response;
+pub mod secrets;
 pub mod url;
 pub mod wire;
 
