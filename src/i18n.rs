@@ -206,7 +206,9 @@ catalog! {
     ConfirmTitle => "The conversation changed since you opened it:", "Диалог изменился с момента открытия:";
     SendAnyway => "Send anyway", "Всё равно отправить";
     Review => "Review first", "Сначала посмотреть";
-    DraftsLocalOnly => "drafts are kept only in this tab (storage unavailable)", "черновики хранятся только в этой вкладке (хранилище недоступно)";
+    DraftsLocalOnly => "storage is full or unavailable: drafts and messages are kept only in this tab", "хранилище заполнено или недоступно: черновики и сообщения хранятся только в этой вкладке";
+    StorageWriteFailed => "The browser refused to save drafts and messages (storage full or disabled). They are kept in this tab only; do not close it until they are sent.",
+        "Браузер не сохраняет черновики и сообщения (хранилище заполнено или отключено). Они хранятся только в этой вкладке; не закрывайте её, пока они не отправлены.";
     Settings => "Settings", "Настройки";
     SettingsTheme => "Theme", "Тема";
     ThemeAuto => "As the system", "Как в системе";

@@ -24,7 +24,7 @@ fn persisted_uses_local_storage_under_its_namespace() {
     let ns = namespace("https://storage.test", Some(OperatorId(5)));
     let p = Persisted::browser(ns.clone());
     assert!(!p.is_degraded());
-    p.set(keys::DRAFTS, "[]");
+    p.set(keys::DRAFTS, "[]").unwrap();
     let raw = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     assert_eq!(
         raw.get_item(&format!("{ns}:drafts")).unwrap().as_deref(),
@@ -37,12 +37,12 @@ fn persisted_uses_local_storage_under_its_namespace() {
     );
     let other = Persisted::browser(namespace("https://storage.test", Some(OperatorId(6))));
     assert_eq!(other.get(keys::DRAFTS), None);
-    p.remove(keys::DRAFTS);
+    p.remove(keys::DRAFTS).unwrap();
     assert_eq!(raw.get_item(&format!("{ns}:drafts")).unwrap(), None);
 }
 
 #[wasm_bindgen_test]
-fn quota_exceeded_degrades_to_memory() {
+fn quota_exceeded_is_reported_and_kept_in_memory() {
     let ls = LocalStorage::open().unwrap();
     let huge = "x".repeat(12 * 1024 * 1024);
     match ls.set("bi-test:huge", &huge) {
@@ -51,7 +51,10 @@ fn quota_exceeded_degrades_to_memory() {
     }
     let p = Persisted::browser("bi-test-quota".to_owned());
     assert!(!p.is_degraded());
-    p.set(keys::OUTBOX, &huge);
+    assert!(
+        p.set(keys::OUTBOX, &huge).is_err(),
+        "the writer learns that it failed"
+    );
     assert!(
         p.is_degraded(),
         "the UI must be able to say data is kept only in this tab"
@@ -61,5 +64,7 @@ fn quota_exceeded_degrades_to_memory() {
         Some(huge.len()),
         "kept in memory"
     );
-    p.remove(keys::OUTBOX);
+    p.set(keys::OUTBOX, "small").unwrap();
+    assert!(!p.is_degraded(), "used again once a write fits");
+    p.remove(keys::OUTBOX).unwrap();
 }

@@ -4,6 +4,7 @@
 
 use blinger_inbox::api::wire::decode_conversation;
 use blinger_inbox::api::{ApiError, Conversation, ConversationId, HttpResponse};
+use blinger_inbox::sync::outbox::{Evidence, LocalId};
 use blinger_inbox::sync::{Outbox, SendKind, SendState};
 use serde_json::{Value, json};
 
@@ -15,8 +16,30 @@ fn conv(v: Value) -> Conversation {
     .unwrap()
 }
 
+/// The conversation after an operator's message `text` at `at`.
 fn seen(text: &str, at: i64) -> Conversation {
-    conv(json!({"id": 1, "last_message": text, "last_message_date": at}))
+    conv(
+        json!({"id": 1, "last_message": text, "last_message_date": at,
+        "is_operator_last_message": true}),
+    )
+}
+
+/// Every check of an unknown outcome (the backoff's waits skipped) against `c`, until the item
+/// leaves NeedsReconcile; its state then.
+fn settle(o: &mut Outbox, id: LocalId, c: &Conversation) -> Option<SendState> {
+    let evidence = Evidence {
+        conversation: c,
+        history: None,
+        me: None,
+    };
+    let mut state = None;
+    for _ in 0..10 {
+        state = o.reconcile(id, &evidence, u64::MAX / 2, blinger_inbox::i18n::Locale::En);
+        if !matches!(state, Some(SendState::NeedsReconcile { .. })) {
+            break;
+        }
+    }
+    state
 }
 
 const C1: ConversationId = ConversationId(1);
@@ -71,7 +94,7 @@ fn definite_rejection_fails_with_the_servers_message() {
             ),
             other => panic!("{e:?} → {other:?}"),
         }
-        assert!(o.needs_reconcile().is_empty());
+        assert!(o.needs_reconcile(0).is_empty());
         assert_eq!(o.item(id).unwrap().state.hook(), "failed");
     }
 }
@@ -102,7 +125,7 @@ fn unknown_outcomes_reconcile_never_resend() {
             matches!(o.item(id).unwrap().state, SendState::NeedsReconcile { .. }),
             "{e:?}"
         );
-        assert_eq!(o.needs_reconcile(), vec![(id, C1)]);
+        assert_eq!(o.needs_reconcile(0), vec![(id, C1)]);
         assert!(o.ready().is_empty(), "never resent automatically");
         assert!(o.begin(id, None, NOW_MS).is_none());
     }
@@ -115,13 +138,7 @@ fn reconcile_to_sent_when_last_message_matches_and_is_newer() {
     o.begin(id, Some(&seen("before", 1_699_999_000)), NOW_MS)
         .unwrap();
     o.on_error(id, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
-    let s = o
-        .reconcile(
-            id,
-            &seen("hello", 1_700_000_002),
-            blinger_inbox::i18n::Locale::En,
-        )
-        .unwrap();
+    let s = settle(&mut o, id, &seen("hello", 1_700_000_002)).unwrap();
     assert_eq!(
         s,
         SendState::Sent {
@@ -139,11 +156,7 @@ fn reconcile_to_unconfirmed_on_mismatch_or_old_date_or_failed_get() {
         .unwrap();
     o.on_error(id, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
     assert!(matches!(
-        o.reconcile(
-            id,
-            &seen("other", 1_700_000_002),
-            blinger_inbox::i18n::Locale::En
-        ),
+        settle(&mut o, id, &seen("other", 1_700_000_002)),
         Some(SendState::Unconfirmed { .. })
     ));
     assert_eq!(o.item(id).unwrap().state.hook(), "unconfirmed");
@@ -159,11 +172,7 @@ fn reconcile_to_unconfirmed_on_mismatch_or_old_date_or_failed_get() {
         blinger_inbox::i18n::Locale::En,
     );
     assert!(matches!(
-        o.reconcile(
-            id,
-            &seen("ok", 1_699_999_000),
-            blinger_inbox::i18n::Locale::En
-        ),
+        settle(&mut o, id, &seen("ok", 1_699_999_000)),
         Some(SendState::Unconfirmed { .. })
     ));
 
@@ -178,11 +187,7 @@ fn reconcile_to_unconfirmed_on_mismatch_or_old_date_or_failed_get() {
         blinger_inbox::i18n::Locale::En,
     );
     assert!(matches!(
-        o.reconcile(
-            id,
-            &seen("ok", 1_700_000_000),
-            blinger_inbox::i18n::Locale::En
-        ),
+        settle(&mut o, id, &seen("ok", 1_700_000_000)),
         Some(SendState::Sent { .. })
     ));
 
@@ -192,11 +197,7 @@ fn reconcile_to_unconfirmed_on_mismatch_or_old_date_or_failed_get() {
     o.begin(id, None, NOW_MS).unwrap();
     o.on_error(id, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
     assert!(matches!(
-        o.reconcile(
-            id,
-            &seen("https://f.test/a.png", 1_699_999_990),
-            blinger_inbox::i18n::Locale::En
-        ),
+        settle(&mut o, id, &seen("https://f.test/a.png", 1_699_999_990)),
         Some(SendState::Sent { .. })
     ));
     let mut o = Outbox::new();
@@ -204,11 +205,7 @@ fn reconcile_to_unconfirmed_on_mismatch_or_old_date_or_failed_get() {
     o.begin(id, None, NOW_MS).unwrap();
     o.on_error(id, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
     assert!(matches!(
-        o.reconcile(
-            id,
-            &seen("https://f.test/a.png", 1_699_990_000),
-            blinger_inbox::i18n::Locale::En
-        ),
+        settle(&mut o, id, &seen("https://f.test/a.png", 1_699_990_000)),
         Some(SendState::Unconfirmed { .. })
     ));
 
@@ -217,13 +214,20 @@ fn reconcile_to_unconfirmed_on_mismatch_or_old_date_or_failed_get() {
     let id = o.enqueue(C1, SendKind::Reply, "hello", NOW_MS);
     o.begin(id, None, NOW_MS).unwrap();
     o.on_error(id, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
-    o.reconcile_failed(
-        id,
-        &ApiError::Network {
-            message: "offline".into(),
-        },
-        blinger_inbox::i18n::Locale::En,
-    );
+    for n in 0..=blinger_inbox::sync::outbox::RECONCILE_BACKOFF_MS.len() {
+        assert!(
+            matches!(o.item(id).unwrap().state, SendState::NeedsReconcile { .. }),
+            "check {n}"
+        );
+        o.reconcile_failed(
+            id,
+            &ApiError::Network {
+                message: "offline".into(),
+            },
+            0,
+            blinger_inbox::i18n::Locale::En,
+        );
+    }
     assert!(matches!(
         o.item(id).unwrap().state,
         SendState::Unconfirmed { .. }
@@ -242,8 +246,11 @@ fn retry_requeues_at_the_end_and_discard_removes() {
         vec![b],
         "a failed item does not block later ones"
     );
-    assert!(!o.retry(b), "only failed/unconfirmed items can be retried");
-    assert!(o.retry(a));
+    assert!(
+        !o.retry(b, blinger_inbox::i18n::Locale::En),
+        "only failed/unconfirmed items can be retried"
+    );
+    assert!(o.retry(a, blinger_inbox::i18n::Locale::En));
     assert_eq!(o.item(a).unwrap().state, SendState::Queued);
     let order: Vec<_> = o.items().iter().map(|i| i.local_id).collect();
     assert_eq!(order, vec![b, a]);
@@ -269,11 +276,7 @@ fn per_conversation_order() {
     assert_eq!(o.ready(), vec![b1]);
     o.on_error(a1, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
     assert_eq!(o.ready(), vec![b1], "a2 still waits while a1 is reconciled");
-    o.reconcile(
-        a1,
-        &seen("1", 1_800_000_000),
-        blinger_inbox::i18n::Locale::En,
-    );
+    settle(&mut o, a1, &seen("1", 1_800_000_000));
     assert_eq!(o.ready(), vec![a2, b1]);
 }
 

@@ -111,6 +111,9 @@ impl KvStorage for Flaky {
     fn remove(&self, key: &str) -> Result<(), StorageError> {
         self.inner.remove(key)
     }
+    fn keys(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        self.inner.keys(prefix)
+    }
 }
 
 #[test]
@@ -126,13 +129,23 @@ fn persisted_falls_back_to_memory_and_says_so() {
         namespace("https://a.test", None),
     );
     assert!(!p.is_degraded());
-    p.set(keys::DRAFTS, "v1");
+    p.set(keys::DRAFTS, "v1").unwrap();
     assert_eq!(p.get(keys::DRAFTS).as_deref(), Some("v1"));
     fail_writes.set(true);
-    p.set(keys::DRAFTS, "v2");
+    assert!(
+        p.set(keys::DRAFTS, "v2").is_err(),
+        "the caller learns of it"
+    );
     assert!(p.is_degraded());
     assert_eq!(p.get(keys::DRAFTS).as_deref(), Some("v2"), "kept in memory");
-    p.remove(keys::DRAFTS);
+    fail_writes.set(false);
+    p.set(keys::DRAFTS, "v3").unwrap();
+    assert!(
+        !p.is_degraded(),
+        "a full store that has room again is used again"
+    );
+    assert_eq!(p.get(keys::DRAFTS).as_deref(), Some("v3"));
+    p.remove(keys::DRAFTS).unwrap();
     assert_eq!(p.get(keys::DRAFTS), None);
 
     let p2 = Persisted::new(
@@ -148,7 +161,10 @@ fn persisted_falls_back_to_memory_and_says_so() {
 
     let mem = Persisted::memory_only("ns".into());
     assert!(mem.is_degraded());
-    mem.set(keys::OUTBOX, "[]");
+    assert!(
+        mem.set(keys::OUTBOX, "[]").is_err(),
+        "memory only: nothing shared"
+    );
     assert_eq!(mem.get(keys::OUTBOX).as_deref(), Some("[]"));
     assert_eq!(mem.key(keys::OUTBOX), "ns:outbox");
     assert!(

@@ -199,13 +199,14 @@ proptest! {
                 Op::Fail(definite) => if let Some(id) = first {
                     o.on_error(id, &if definite { ApiError::NotFound } else { ApiError::Timeout }, blinger_inbox::i18n::Locale::En);
                 },
-                Op::Reconcile(matching, at) => if let Some((id, _)) = o.needs_reconcile().first().copied() {
+                Op::Reconcile(matching, at) => if let Some((id, _)) = o.needs_reconcile(u64::MAX).first().copied() {
                     let text = if matching { o.item(id).unwrap().text.clone() } else { "zzz".into() };
                     let c = blinger_inbox::api::wire::decode_conversation(&HttpResponse::new(200,
-                        json!({"status":200,"data":{"id":7,"last_message":text,"last_message_date":at}}).to_string())).unwrap();
-                    o.reconcile(id, &c, blinger_inbox::i18n::Locale::En);
+                        json!({"status":200,"data":{"id":7,"last_message":text,"last_message_date":at,"is_operator_last_message":true}}).to_string())).unwrap();
+                    let evidence = blinger_inbox::sync::outbox::Evidence { conversation: &c, history: None, me: None };
+                    o.reconcile(id, &evidence, now, blinger_inbox::i18n::Locale::En);
                 },
-                Op::Retry => if let Some(id) = last { o.retry(id); },
+                Op::Retry => if let Some(id) = last { o.retry(id, blinger_inbox::i18n::Locale::En); },
                 Op::Discard => if let Some(id) = first { o.discard(id); },
                 Op::Observe(t, at) => observed.push(ObservedMessage { conversation: C, text: texts[t as usize].into(), at }),
                 Op::History(k, t, at) => { let id = hist.len() as u64 % 5; hist.push((id, hkinds[k as usize], texts[t as usize], at)); }

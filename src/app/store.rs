@@ -36,7 +36,8 @@ impl AppStore {
 
     /// Keeps `settings` (in privacy mode: for this tab only).
     pub(crate) fn save_settings(&self, settings: Settings) {
-        self.storage.set(keys::SETTINGS, &settings.to_json());
+        // Settings are a convenience: a refused write only means they are not remembered.
+        let _ = self.storage.set(keys::SETTINGS, &settings.to_json());
     }
 
     /// The connection form to start from: the remembered address and operator, if any.
@@ -65,9 +66,9 @@ impl AppStore {
                 "base_url": settings.base_url,
                 "operator_id": settings.operator_id,
             });
-            self.storage.set(keys::CONNECTION, &value.to_string());
+            let _ = self.storage.set(keys::CONNECTION, &value.to_string());
         } else {
-            self.storage.remove(keys::CONNECTION);
+            let _ = self.storage.remove(keys::CONNECTION);
         }
     }
 }
@@ -78,26 +79,11 @@ mod tests {
 
     use super::*;
     use crate::state::Theme;
-    use crate::sync::storage::{KvStorage, MemoryStorage, StorageError};
-
-    /// A primary store the test can look into afterwards.
-    struct Shared(Rc<MemoryStorage>);
-
-    impl KvStorage for Shared {
-        fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
-            self.0.get(key)
-        }
-        fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
-            self.0.set(key, value)
-        }
-        fn remove(&self, key: &str) -> Result<(), StorageError> {
-            self.0.remove(key)
-        }
-    }
+    use crate::sync::storage::{KvStorage, MemoryStorage};
 
     fn store() -> (AppStore, Rc<MemoryStorage>) {
         let raw = Rc::new(MemoryStorage::new());
-        let primary = Box::new(Shared(Rc::clone(&raw)));
+        let primary = Box::new(Rc::clone(&raw));
         let store = AppStore::over(Persisted::new(
             Some(primary),
             keys::APP_NAMESPACE.to_owned(),

@@ -2,7 +2,10 @@
 //!
 //! Pure: [`Drafts::set`] records an edit at `now`; [`Drafts::should_flush`] says when to write
 //! to storage (after `debounce_ms` of quiet, or at most every `max_wait_ms` while typing);
-//! [`Drafts::to_json`] / [`Drafts::from_stored`] are what gets stored. An empty draft is deleted.
+//! each draft is stored under its own key ([`Drafts::stored_name`], the text as it is), so two
+//! tabs never overwrite each other's drafts of other conversations or modes; [`Drafts::take_dirty`]
+//! says which keys to write, [`Drafts::adopt`] takes in what another tab wrote. An empty draft is
+//! deleted. [`Drafts::from_stored`] reads the single-key list earlier versions wrote.
 
 use serde::Serialize;
 
@@ -51,6 +54,8 @@ pub struct Drafts {
     /// Sorted by key, one entry per key: a few drafts, so a sorted list rather than an ordered
     /// map (whose insertion and removal code for this key type the wasm would carry).
     entries: Vec<(DraftKey, String)>,
+    /// The keys edited since the last save.
+    dirty: Vec<DraftKey>,
     first_dirty_at: Option<u64>,
     last_edit_at: Option<u64>,
     debounce_ms: u64,
@@ -69,6 +74,7 @@ impl Drafts {
     pub fn new(debounce_ms: u64, max_wait_ms: u64) -> Self {
         Self {
             entries: Vec::new(),
+            dirty: Vec::new(),
             first_dirty_at: None,
             last_edit_at: None,
             debounce_ms,
@@ -99,7 +105,66 @@ impl Drafts {
     /// Records an edit. A blank text deletes the draft.
     pub fn set(&mut self, conversation: ConversationId, mode: SendKind, text: &str, now: u64) {
         let key = (conversation, mode);
-        let changed = match self.find(key) {
+        if self.put(key, text) {
+            if !self.dirty.contains(&key) {
+                self.dirty.push(key);
+            }
+            self.first_dirty_at.get_or_insert(now);
+            self.last_edit_at = Some(now);
+        }
+    }
+
+    /// Takes in a draft another tab stored (`None`: it removed it), unless this tab has unsaved
+    /// edits of the same draft (they are newer, and will be stored). Returns whether it changed.
+    pub fn adopt(
+        &mut self,
+        conversation: ConversationId,
+        mode: SendKind,
+        text: Option<&str>,
+    ) -> bool {
+        let key = (conversation, mode);
+        !self.dirty.contains(&key) && self.put(key, text.unwrap_or(""))
+    }
+
+    /// The drafts edited since the last save, with their text (`None`: deleted), and marks them
+    /// saved.
+    pub fn take_dirty(&mut self) -> Vec<(ConversationId, SendKind, Option<String>)> {
+        let keys = std::mem::take(&mut self.dirty);
+        self.mark_flushed();
+        keys.into_iter()
+            .map(|(c, m)| {
+                let text = self.get(c, m);
+                (c, m, (!text.is_empty()).then(|| text.to_owned()))
+            })
+            .collect()
+    }
+
+    /// The storage name of one draft: `draft:{conversation}:{mode}`.
+    #[must_use]
+    pub fn stored_name(conversation: ConversationId, mode: SendKind) -> String {
+        format!(
+            "{}{}:{}",
+            super::storage::keys::DRAFT,
+            conversation.0,
+            mode.mode_name()
+        )
+    }
+
+    /// The draft a storage name names ([`stored_name`](Self::stored_name)'s inverse).
+    #[must_use]
+    pub fn parse_name(name: &str) -> Option<(ConversationId, SendKind)> {
+        let rest = name.strip_prefix(super::storage::keys::DRAFT)?;
+        let (id, mode) = rest.split_once(':')?;
+        let mode = SendKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.mode_name() == mode)?;
+        Some((ConversationId(id.parse().ok()?), mode))
+    }
+
+    /// Sets one entry; returns whether it changed.
+    fn put(&mut self, key: DraftKey, text: &str) -> bool {
+        match self.find(key) {
             Ok(i) if text.trim().is_empty() => {
                 self.entries.remove(i);
                 true
@@ -116,10 +181,6 @@ impl Drafts {
                 self.entries.insert(i, (key, text.to_owned()));
                 true
             }
-        };
-        if changed {
-            self.first_dirty_at.get_or_insert(now);
-            self.last_edit_at = Some(now);
         }
     }
 
@@ -157,8 +218,9 @@ impl Drafts {
         }
     }
 
-    /// Marks everything saved (call after writing [`to_json`](Self::to_json)).
+    /// Marks everything saved.
     pub fn mark_flushed(&mut self) {
+        self.dirty.clear();
         self.first_dirty_at = None;
         self.last_edit_at = None;
     }
@@ -201,6 +263,11 @@ impl Drafts {
             }
         }
         (drafts, skipped)
+    }
+
+    /// Every draft: conversation, mode, text.
+    pub fn entries(&self) -> impl Iterator<Item = (ConversationId, SendKind, &str)> {
+        self.entries.iter().map(|((c, m), t)| (*c, *m, t.as_str()))
     }
 
     /// Number of drafts.

@@ -62,11 +62,11 @@ mod tests {
     use crate::api::ConversationId;
     use crate::sync::{Drafts, Outbox, OutboxItem, SendKind};
 
-    /// The derive `Outbox` had (`OutboxItem` still derives `Deserialize`).
+    /// The derive `Outbox` had (`OutboxItem` still derives `Deserialize`; its `next_id` is no
+    /// longer read: ids are random).
     #[derive(Deserialize, Debug, PartialEq)]
     struct DerivedOutbox {
         items: Vec<OutboxItem>,
-        next_id: u64,
     }
 
     /// The derive drafts' `Entry` had.
@@ -156,11 +156,6 @@ mod tests {
                 Some(d) => {
                     let (o, skipped) = read.unwrap();
                     assert_eq!((o.items().to_vec(), skipped), (d.items, 0), "{json}");
-                    assert_eq!(
-                        serde_json::to_value(&o).unwrap()["next_id"],
-                        d.next_id,
-                        "{json}"
-                    );
                 }
                 None => {
                     let whole = serde_json::from_str::<serde_json::Value>(&json).ok();

@@ -10,6 +10,7 @@ pub mod drafts;
 pub(crate) mod json;
 pub mod outbox;
 pub mod scheduler;
+pub mod shared;
 pub mod storage;
 pub mod timeline;
 

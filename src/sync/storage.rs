@@ -39,6 +39,28 @@ pub trait KvStorage {
     /// # Errors
     /// [`StorageError`] when the store throws.
     fn remove(&self, key: &str) -> Result<(), StorageError>;
+    /// Every key that starts with `prefix`.
+    ///
+    /// # Errors
+    /// [`StorageError`] when the store throws.
+    fn keys(&self, prefix: &str) -> Result<Vec<String>, StorageError>;
+}
+
+/// A shared handle to a store is a store (tests keep one to look into it; two `Persisted` over
+/// one store are two tabs over one `localStorage`).
+impl<T: KvStorage + ?Sized> KvStorage for std::rc::Rc<T> {
+    fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
+        (**self).get(key)
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        (**self).set(key, value)
+    }
+    fn remove(&self, key: &str) -> Result<(), StorageError> {
+        (**self).remove(key)
+    }
+    fn keys(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        (**self).keys(prefix)
+    }
 }
 
 /// In-memory storage (one tab, gone on reload). A handful of keys: a list, not a hash map (whose
@@ -86,6 +108,19 @@ impl KvStorage for MemoryStorage {
             .try_borrow_mut()
             .map(|mut entries| entries.retain(|(k, _)| k != key))
             .map_err(|_| StorageError::WriteFailed("busy".to_owned()))
+    }
+
+    fn keys(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        self.entries
+            .try_borrow()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter(|(k, _)| k.starts_with(prefix))
+                    .map(|(k, _)| k.clone())
+                    .collect()
+            })
+            .map_err(|_| StorageError::Unavailable("busy".to_owned()))
     }
 }
 
@@ -143,6 +178,22 @@ impl KvStorage for LocalStorage {
             .remove_item(key)
             .map_err(|e| StorageError::WriteFailed(js_text(&e)))
     }
+
+    fn keys(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        let len = self
+            .storage
+            .length()
+            .map_err(|e| StorageError::Unavailable(js_text(&e)))?;
+        let mut out = Vec::new();
+        for i in 0..len {
+            if let Ok(Some(key)) = self.storage.key(i) {
+                if key.starts_with(prefix) {
+                    out.push(key);
+                }
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// The namespace of one widget's keys: `bi:v1:{hash of base URL and operator}`, so two widgets
@@ -164,12 +215,16 @@ pub fn namespace(base_url: &str, operator: Option<OperatorId>) -> String {
     format!("bi:v1:{hash:016x}")
 }
 
-/// Storage with a memory fallback: if the primary store is missing or throws, the data stays
-/// in memory for this tab and [`is_degraded`](Self::is_degraded) turns `true` so the UI can
-/// say "drafts are kept only in this tab".
+/// Storage with a memory copy: every write goes to memory and to the primary store. A write the
+/// primary refuses (quota, disabled storage) is an error the caller sees — it decides what may
+/// not go ahead without it — and [`is_degraded`](Self::is_degraded) stays `true` until a write
+/// succeeds again, so the UI can say "kept only in this tab". The primary is tried on every
+/// write: a full store that gets room again is used again.
 pub struct Persisted {
     primary: Option<Box<dyn KvStorage>>,
     memory: MemoryStorage,
+    /// Keys whose latest value the primary refused: memory has it.
+    unsynced: RefCell<Vec<String>>,
     degraded: Cell<bool>,
     namespace: String,
 }
@@ -191,6 +246,7 @@ impl Persisted {
         Self {
             primary,
             memory: MemoryStorage::new(),
+            unsynced: RefCell::new(Vec::new()),
             degraded: Cell::new(degraded),
             namespace,
         }
@@ -214,10 +270,17 @@ impl Persisted {
         Self::new(primary, namespace)
     }
 
-    /// `true` once the primary store failed (or was missing): data lives only in this tab.
+    /// `true` while data lives only in this tab: there is no primary store, or its last write
+    /// failed.
     #[must_use]
     pub fn is_degraded(&self) -> bool {
         self.degraded.get()
+    }
+
+    /// `true` when there is a primary store other tabs share.
+    #[must_use]
+    pub fn is_shared(&self) -> bool {
+        self.primary.is_some()
     }
 
     /// The full key of `name` (`bi:v1:…:drafts`).
@@ -226,19 +289,19 @@ impl Persisted {
         format!("{}:{name}", self.namespace)
     }
 
-    fn primary(&self) -> Option<&dyn KvStorage> {
-        if self.degraded.get() {
-            None
-        } else {
-            self.primary.as_deref()
-        }
+    /// The name of a full key of this namespace (the inverse of [`key`](Self::key)).
+    #[must_use]
+    pub fn name_of<'a>(&self, key: &'a str) -> Option<&'a str> {
+        key.strip_prefix(self.namespace.as_str())?.strip_prefix(':')
     }
 
-    /// Reads `name`.
+    /// Reads `name`: the primary's value; the memory copy when there is no primary, it throws,
+    /// or it refused this key's latest write.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<String> {
         let key = self.key(name);
-        if let Some(p) = self.primary() {
+        let unsynced = self.unsynced.borrow().contains(&key);
+        if let (Some(p), false) = (&self.primary, unsynced) {
             match p.get(&key) {
                 Ok(v) => return v,
                 Err(_) => self.degraded.set(true),
@@ -247,37 +310,78 @@ impl Persisted {
         self.memory.get(&key).ok().flatten()
     }
 
-    /// Writes `name` (always to memory too, so a later failure loses nothing from this tab).
-    pub fn set(&self, name: &str, value: &str) {
-        let key = self.key(name);
-        let _ = self.memory.set(&key, value);
-        if let Some(p) = self.primary() {
-            if p.set(&key, value).is_err() {
-                self.degraded.set(true);
+    fn synced(&self, key: &str, ok: bool) {
+        let mut unsynced = self.unsynced.borrow_mut();
+        let known = unsynced.iter().position(|k| k == key);
+        match (ok, known) {
+            (true, Some(i)) => {
+                unsynced.swap_remove(i);
             }
+            (false, None) => unsynced.push(key.to_owned()),
+            _ => {}
         }
     }
 
+    /// The names (without the namespace) that start with `prefix`.
+    #[must_use]
+    pub fn names(&self, prefix: &str) -> Vec<String> {
+        let full = self.key(prefix);
+        let keys = match &self.primary {
+            Some(p) => p.keys(&full).ok(),
+            None => None,
+        }
+        .unwrap_or_else(|| self.memory.keys(&full).unwrap_or_default());
+        keys.iter()
+            .filter_map(|k| self.name_of(k).map(str::to_owned))
+            .collect()
+    }
+
+    /// Writes `name`: to memory always, then to the primary.
+    ///
+    /// # Errors
+    /// The primary's [`StorageError`] (no primary: [`StorageError::Unavailable`]); the value is
+    /// then only in this tab's memory.
+    pub fn set(&self, name: &str, value: &str) -> Result<(), StorageError> {
+        let key = self.key(name);
+        let _ = self.memory.set(&key, value);
+        let result = match &self.primary {
+            Some(p) => p.set(&key, value),
+            None => Err(StorageError::Unavailable("memory only".to_owned())),
+        };
+        self.synced(&key, result.is_ok());
+        self.degraded.set(result.is_err());
+        result
+    }
+
     /// Removes `name`.
-    pub fn remove(&self, name: &str) {
+    ///
+    /// # Errors
+    /// The primary's [`StorageError`] (no primary: [`StorageError::Unavailable`]).
+    pub fn remove(&self, name: &str) -> Result<(), StorageError> {
         let key = self.key(name);
         let _ = self.memory.remove(&key);
-        if let Some(p) = self.primary() {
-            if p.remove(&key).is_err() {
-                self.degraded.set(true);
-            }
-        }
+        let result = match &self.primary {
+            Some(p) => p.remove(&key),
+            None => Err(StorageError::Unavailable("memory only".to_owned())),
+        };
+        self.synced(&key, result.is_ok());
+        result
     }
 }
 
 /// The key names used by the widget and the standalone app.
 pub mod keys {
-    /// Drafts ([`Drafts::to_json`](super::super::drafts::Drafts::to_json)), per widget
-    /// [`namespace`](super::namespace).
+    /// Drafts of earlier versions, all in one key (read once, then split into [`DRAFT`] keys).
     pub const DRAFTS: &str = "drafts";
-    /// The outbox (serde JSON of [`Outbox`](super::super::outbox::Outbox)), per widget
-    /// [`namespace`](super::namespace).
+    /// One draft per key: `draft:{conversation}:{mode}`, the text as it is.
+    pub const DRAFT: &str = "draft:";
+    /// The outbox of earlier versions, all in one key (read once, then split into [`OUTBOX_ITEM`]
+    /// keys).
     pub const OUTBOX: &str = "outbox";
+    /// One outbox item per key: `outbox:{local id}`, its serde JSON.
+    pub const OUTBOX_ITEM: &str = "outbox:";
+    /// The send queue's owner lease where Web Locks is missing: `{tab id} {until, Unix ms}`.
+    pub const OWNER: &str = "owner";
     /// The namespace of the standalone app's own keys (one per origin, not per account).
     pub const APP_NAMESPACE: &str = "bi:v1";
     /// The app's remembered address and operator, `{"base_url": …, "operator_id": …}`.

@@ -135,19 +135,7 @@ fn entry_state(s: &SendState) -> EntryState {
 }
 
 fn history_matches_local(h: &HistoryMessage, item: &OutboxItem) -> bool {
-    if h.kind != SendKind::message_kind(item.kind) {
-        return false;
-    }
-    let same = match item.kind {
-        SendKind::File => {
-            h.file_url.as_deref().map(str::trim) == Some(item.text.trim())
-                || h.text.as_deref().map(str::trim) == Some(item.text.trim())
-        }
-        SendKind::Reply | SendKind::Note => {
-            h.text.as_deref().map(str::trim) == Some(item.text.trim())
-        }
-    };
-    if !same {
+    if !item.same_content(h) {
         return false;
     }
     let earliest = match &item.state {

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use super::machine::{Session, now_ms};
 use super::reducers::SendsAction;
 use crate::api::ConversationId;
+use crate::sync::drafts::Drafts;
 use crate::sync::outbox::SendKind;
-use crate::sync::storage::keys;
 
 impl Session {
     /// The draft of a conversation in a composer mode.
@@ -56,13 +56,23 @@ impl Session {
             let drafts = self.drafts.borrow();
             drafts.is_dirty() && (force || drafts.should_flush(now_ms()))
         };
-        if due {
-            let json = self.drafts.borrow().to_json();
-            self.storage.set(keys::DRAFTS, &json);
-            self.drafts.borrow_mut().mark_flushed();
-            self.dispatch
-                .sends
-                .dispatch(SendsAction::Degraded(self.storage.is_degraded()));
+        if !due {
+            return;
         }
+        let dirty = self.drafts.borrow_mut().take_dirty();
+        for (conversation, mode, text) in dirty {
+            let name = Drafts::stored_name(conversation, mode);
+            match text {
+                Some(text) => {
+                    self.write(&name, &text);
+                }
+                None => {
+                    let _ = self.storage.remove(&name);
+                }
+            }
+        }
+        self.dispatch
+            .sends
+            .dispatch(SendsAction::Degraded(self.storage.is_degraded()));
     }
 }

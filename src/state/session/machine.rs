@@ -10,15 +10,20 @@ use yew::{Callback, UseReducerDispatcher};
 use super::reducers::{SendsState, SyncAction, SyncState};
 use crate::api::{AbortScope, Conversation, ConversationId, ListMemo, Operator, UserId, WebClient};
 use crate::api::{ListName, PerList};
-use crate::i18n::{Key, Locale};
+use crate::i18n::Key;
 use crate::state::config::ConfigHandle;
 use crate::state::events::HostEvent;
 use crate::state::inbox::{InboxAction, InboxState};
 use crate::state::open::OpenState;
-use crate::sync::drafts::{DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS, Drafts};
+use crate::sync::drafts::Drafts;
 use crate::sync::outbox::{LocalId, Outbox, SendKind};
 use crate::sync::scheduler::{MIN_VISIBLE_INTERVAL_MS, PollConfig, PollScheduler};
-use crate::sync::storage::{Persisted, keys, namespace};
+use crate::sync::storage::{Persisted, namespace};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+
+use super::owner::QueueOwner;
+use crate::sync::shared::restore;
 
 /// What is polled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,7 +69,20 @@ pub struct Dispatchers {
     pub sync: UseReducerDispatcher<SyncState>,
 }
 
-/// Milliseconds since the epoch.
+/// Monotonic milliseconds (`performance.now()`): for waits and ages within this page, which a
+/// clock change must not stretch or shrink.
+pub fn mono_ms() -> u64 {
+    let now = web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now());
+    if now.is_finite() && now > 0.0 {
+        now as u64
+    } else {
+        0
+    }
+}
+
+/// Milliseconds since the epoch (compared with server times, stored).
 pub fn now_ms() -> u64 {
     let now = js_sys::Date::now();
     if now.is_finite() && now > 0.0 {
@@ -98,6 +116,9 @@ pub struct SendRequest {
 /// Asked before every send; `false` cancels it (the text stays in the composer).
 pub type BeforeSend = Rc<dyn Fn(&SendRequest) -> bool>;
 
+/// The `storage` event listener a session registers.
+pub(super) type StorageListener = Closure<dyn FnMut(web_sys::StorageEvent)>;
+
 /// One mounted widget's machinery.
 pub struct Session {
     /// The configuration.
@@ -119,6 +140,12 @@ pub struct Session {
     pub(super) reconciling: RefCell<Vec<LocalId>>,
     pub(super) drafts: RefCell<Drafts>,
     pub(super) storage: Persisted,
+    /// A failed storage write was reported (again only after a write succeeds).
+    pub(super) storage_reported: Cell<bool>,
+    /// This tab's claim on the shared send queue (set once the session exists).
+    pub(super) owner: RefCell<Option<QueueOwner>>,
+    /// The `storage` event listener (other tabs' writes), removed on shutdown.
+    pub(super) storage_listener: RefCell<Option<StorageListener>>,
     pub(super) visible: Cell<bool>,
     pub(super) online: Cell<bool>,
     pub(super) me: Cell<Option<UserId>>,
@@ -155,11 +182,9 @@ impl Session {
     ) -> Result<Rc<Self>, String> {
         let client = WebClient::web(config.client.clone()).map_err(|e| e.to_string())?;
         let (client, scope) = client.scoped();
-        let storage = Persisted::browser(namespace(
-            &config.client.base_url,
-            config.client.operator_id,
-        ));
-        let (outbox, drafts, unreadable) = restore(&storage, config.locale);
+        let ns = namespace(&config.client.base_url, config.client.operator_id);
+        let storage = Persisted::browser(ns.clone());
+        let (outbox, drafts, unreadable) = restore(&storage);
         if unreadable > 0 {
             events.emit(HostEvent::Error(
                 Key::StoredUnreadable.fill(config.locale, &unreadable.to_string()),
@@ -201,6 +226,9 @@ impl Session {
             reconciling: RefCell::new(Vec::new()),
             drafts: RefCell::new(drafts),
             storage,
+            storage_reported: Cell::new(false),
+            owner: RefCell::new(None),
+            storage_listener: RefCell::new(None),
             visible: Cell::new(true),
             online: Cell::new(browser_online()),
             me: Cell::new(None),
@@ -212,22 +240,59 @@ impl Session {
             last_unread: Cell::new(None),
             stopped: Cell::new(false),
         });
-        session.publish_sends();
+        session.publish_outbox();
+        session.publish_drafted();
         session
             .dispatch
             .sync
             .dispatch(SyncAction::Offline(!session.online.get()));
+        session.share(&ns);
         Ok(session)
+    }
+
+    /// Joins the other tabs of this origin: listens to their storage writes and asks for the
+    /// send queue (granted at once when no other tab holds it).
+    fn share(self: &Rc<Self>, ns: &str) {
+        let weak = Rc::downgrade(self);
+        let on_granted: Rc<dyn Fn()> = Rc::new(move || {
+            if let Some(this) = weak.upgrade() {
+                this.take_over();
+            }
+        });
+        *self.owner.borrow_mut() = Some(QueueOwner::claim(ns, on_granted));
+        let weak = Rc::downgrade(self);
+        let listener =
+            Closure::<dyn FnMut(web_sys::StorageEvent)>::new(move |e: web_sys::StorageEvent| {
+                if let Some(this) = weak.upgrade() {
+                    this.on_storage(e.key(), e.new_value());
+                }
+            });
+        if let Some(w) = web_sys::window() {
+            let _ =
+                w.add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());
+        }
+        *self.storage_listener.borrow_mut() = Some(listener);
     }
 
     /// Aborts every request and stops all work. Called on unmount.
     pub fn shutdown(&self) {
+        self.flush_drafts(true);
         self.stopped.set(true);
         self.undo.borrow_mut().take();
         if let Some(scope) = self.scope.borrow_mut().take() {
             scope.abort();
         }
-        self.flush_drafts(true);
+        if let Some(listener) = self.storage_listener.borrow_mut().take() {
+            if let Some(w) = web_sys::window() {
+                let _ = w.remove_event_listener_with_callback(
+                    "storage",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+        }
+        if let Some(owner) = self.owner.borrow_mut().take() {
+            owner.release(&self.storage);
+        }
     }
 
     /// The host-event callback.
@@ -286,6 +351,8 @@ impl Session {
             for s in self.schedulers.borrow_mut().iter_mut() {
                 s.online(now);
             }
+            // Sends held while offline go now.
+            self.drive_outbox();
         }
     }
 
@@ -323,35 +390,4 @@ impl Session {
             self.emit(HostEvent::UnreadChanged(total));
         }
     }
-}
-
-/// What this operator's storage holds from an earlier page: the outbox (items in flight at
-/// unload become "unconfirmed"), the drafts, and how many stored items could not be read (they
-/// are skipped; the others are kept).
-fn restore(storage: &Persisted, locale: Locale) -> (Outbox, Drafts, usize) {
-    let mut unreadable = 0;
-    let outbox = match storage
-        .get(keys::OUTBOX)
-        .map(|json| Outbox::from_stored(&json))
-    {
-        Some(Some((outbox, skipped))) => {
-            unreadable += skipped;
-            outbox.restored(locale)
-        }
-        Some(None) => {
-            unreadable += 1;
-            Outbox::default()
-        }
-        None => Outbox::default(),
-    };
-    let drafts = match storage.get(keys::DRAFTS) {
-        Some(json) => {
-            let (drafts, skipped) =
-                Drafts::from_stored(&json, DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS);
-            unreadable += skipped;
-            drafts
-        }
-        None => Drafts::new(DEFAULT_DEBOUNCE_MS, DEFAULT_MAX_WAIT_MS),
-    };
-    (outbox, drafts, unreadable)
 }

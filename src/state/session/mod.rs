@@ -7,14 +7,17 @@
 //! unmount, so nothing is left running.
 //!
 //! One file per job: [`machine`] (fields, start, stop, the tick), `polling`, `actions`, `sends`,
-//! `drafts` (each an `impl Session` block), and [`reducers`].
+//! `drafts`, `stored` (what is kept in storage and shared with other tabs; each an `impl Session`
+//! block), `owner` (the one tab per origin that posts the queue), and [`reducers`].
 
 mod actions;
 mod drafts;
 pub mod machine;
+mod owner;
 mod polling;
 pub mod reducers;
 mod sends;
+mod stored;
 
 pub use machine::{BeforeSend, Dispatchers, SendRequest, Session, now_ms};
 pub use reducers::{SendsAction, SendsState, SyncAction, SyncState};

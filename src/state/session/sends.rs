@@ -1,19 +1,22 @@
 //! Sending: the `before-send` hook, the outbox's queue driven one item at a time per
-//! conversation, reconciling unknown outcomes against `get`, and persisting the outbox.
+//! conversation by the tab that owns it ([`owner`](super::owner)), the record that a POST is
+//! about to leave written before it leaves, and unknown outcomes checked against `get` and the
+//! history with backoff.
 
 use std::rc::Rc;
 
-use super::machine::{SendRequest, Session, now_ms};
-use super::reducers::SendsAction;
+use super::machine::{SendRequest, Session, mono_ms, now_ms};
 use crate::api::ConversationId;
 use crate::i18n::error_text;
 use crate::state::events::HostEvent;
 use crate::state::open::OpenAction;
-use crate::sync::outbox::{LocalId, SendKind};
-use crate::sync::storage::keys;
+use crate::sync::outbox::{Evidence, LocalId, OutboxItem, SendKind, SendState};
 
 impl Session {
     /// Queues a send. Returns `None` when the host's `before-send` cancelled it.
+    ///
+    /// The item is written to storage before anything else; if the write fails it stays in
+    /// this tab (which then sends it itself) and the failure is reported.
     pub fn send(
         self: &Rc<Self>,
         conversation: ConversationId,
@@ -34,68 +37,75 @@ impl Session {
             .outbox
             .borrow_mut()
             .enqueue(conversation, kind, request.text, now_ms());
-        self.persist_outbox();
+        self.store_item(id);
+        self.publish_outbox();
         self.drive_outbox();
         Some(id)
     }
 
-    /// The operator's Retry of a failed or unconfirmed item.
+    /// The operator's Retry of a failed or unconfirmed item (an unconfirmed one is checked
+    /// once more before it goes out again).
     pub fn retry(self: &Rc<Self>, id: LocalId) {
-        if self.outbox.borrow_mut().retry(id) {
-            self.persist_outbox();
+        if self.outbox.borrow_mut().retry(id, self.config.locale) {
+            self.store_item(id);
+            self.publish_outbox();
             self.drive_outbox();
         }
     }
 
     /// The operator's Discard. Returns the item (its text goes back to the composer).
-    pub fn discard(&self, id: LocalId) -> Option<crate::sync::outbox::OutboxItem> {
+    pub fn discard(&self, id: LocalId) -> Option<OutboxItem> {
         let item = self.outbox.borrow_mut().discard(id);
-        self.persist_outbox();
+        if item.is_some() {
+            self.unstore_item(id);
+            self.publish_outbox();
+        }
         item
     }
 
-    pub(super) fn persist_outbox(&self) {
-        let outbox = self.outbox.borrow().clone();
-        if let Ok(json) = serde_json::to_string(&outbox) {
-            self.storage.set(keys::OUTBOX, &json);
-        }
-        self.dispatch.sends.dispatch(SendsAction::Outbox(outbox));
-        self.dispatch
-            .sends
-            .dispatch(SendsAction::Degraded(self.storage.is_degraded()));
-    }
-
-    /// Shows the outbox and drafts restored at start-up (no write: storage already holds them).
-    pub(super) fn publish_sends(&self) {
-        let outbox = self.outbox.borrow().clone();
-        self.dispatch.sends.dispatch(SendsAction::Outbox(outbox));
-        self.dispatch
-            .sends
-            .dispatch(SendsAction::Degraded(self.storage.is_degraded()));
-        self.publish_drafted();
+    /// Whether this tab may post `item`: it owns the queue, or only this tab knows the item.
+    fn drives(&self, item: &OutboxItem, owner: bool) -> bool {
+        owner || item.local_only
     }
 
     pub(super) fn drive_outbox(self: &Rc<Self>) {
-        if self.stopped.get() {
+        if self.stopped.get() || !self.online.get() {
             return;
         }
+        let owner = self.is_queue_owner();
         let ready = self.outbox.borrow().ready();
         for local in ready {
             let seen = {
                 let outbox = self.outbox.borrow();
-                outbox
-                    .item(local)
-                    .and_then(|i| self.known.borrow().get(&i.conversation).cloned())
+                match outbox.item(local) {
+                    Some(i) if self.drives(i, owner) => {
+                        Some(self.known.borrow().get(&i.conversation).cloned())
+                    }
+                    _ => None,
+                }
             };
+            let Some(seen) = seen else { continue };
             let job = self
                 .outbox
                 .borrow_mut()
                 .begin(local, seen.as_ref(), now_ms());
             let Some(job) = job else { continue };
-            self.persist_outbox();
+            // Persist before POST: a reload (or the next owner) must find it "sending" and
+            // check it, never post it again.
+            if !self.store_item(local) && !self.forget_stored(local) {
+                // Storage still says "queued" and cannot be changed: posting now could post it
+                // twice. It stays queued here and is tried again at the next tick.
+                self.outbox.borrow_mut().unbegin(local);
+                continue;
+            }
+            self.publish_outbox();
             let this = Rc::clone(self);
             wasm_bindgen_futures::spawn_local(async move {
                 let result = job.send(&this.client).await;
+                // Unmounted: nothing more is written or told; the next owner checks the item.
+                if this.stopped.get() {
+                    return;
+                }
                 match result {
                     Ok(c) => {
                         this.outbox.borrow_mut().on_success(job.local_id, &c);
@@ -128,7 +138,9 @@ impl Session {
                         }
                     }
                 }
-                this.persist_outbox();
+                this.store_item(job.local_id);
+                this.prune_outbox();
+                this.publish_outbox();
                 this.reconcile_pending();
                 this.refresh();
                 this.drive_outbox();
@@ -137,56 +149,73 @@ impl Session {
         self.reconcile_pending();
     }
 
+    /// Checks every item whose outcome is unknown and whose next check is due.
     pub(super) fn reconcile_pending(self: &Rc<Self>) {
-        let wanted = self.outbox.borrow().needs_reconcile();
+        if self.stopped.get() {
+            return;
+        }
+        let owner = self.is_queue_owner();
+        let wanted = self.outbox.borrow().needs_reconcile(mono_ms());
         for (local, conversation) in wanted {
-            if self.reconciling.borrow().contains(&local) {
+            let drives = self
+                .outbox
+                .borrow()
+                .item(local)
+                .is_some_and(|i| self.drives(i, owner));
+            if !drives || self.reconciling.borrow().contains(&local) {
                 continue;
             }
             self.reconciling.borrow_mut().push(local);
             let this = Rc::clone(self);
             wasm_bindgen_futures::spawn_local(async move {
                 let got = this.client.get(conversation).await;
+                let history = match &got {
+                    Ok(_) => this.client.history(conversation).await.ok().flatten(),
+                    Err(_) => None,
+                };
                 this.reconciling.borrow_mut().retain(|l| *l != local);
                 if this.stopped.get() {
                     return;
                 }
                 let state = match &got {
-                    Ok(c) => this
-                        .outbox
-                        .borrow_mut()
-                        .reconcile(local, c, this.config.locale),
+                    Ok(c) => {
+                        let evidence = Evidence {
+                            conversation: c,
+                            history: history.as_ref().map(|h| h.items.as_slice()),
+                            me: this.config.client.operator_id,
+                        };
+                        this.outbox.borrow_mut().reconcile(
+                            local,
+                            &evidence,
+                            mono_ms(),
+                            this.config.locale,
+                        )
+                    }
                     Err(e) => {
-                        this.outbox
-                            .borrow_mut()
-                            .reconcile_failed(local, e, this.config.locale);
-                        None
+                        this.outbox.borrow_mut().reconcile_failed(
+                            local,
+                            e,
+                            mono_ms(),
+                            this.config.locale,
+                        );
+                        this.outbox.borrow().item(local).map(|i| i.state.clone())
                     }
                 };
                 if let Ok(c) = got {
                     this.known.borrow_mut().insert(c.id, c.clone());
                     this.dispatch.open.dispatch(OpenAction::Fetched(c));
                 }
-                if let Some(state) = state {
-                    if !state.is_sent() {
-                        let message = match &state {
-                            crate::sync::outbox::SendState::Unconfirmed { reason } => {
-                                reason.clone()
-                            }
-                            _ => String::new(),
-                        };
-                        this.emit(HostEvent::MessageFailed {
-                            conversation,
-                            local_id: local.0,
-                            message,
-                        });
-                    }
+                if let Some(SendState::Unconfirmed { reason }) = &state {
+                    this.emit(HostEvent::MessageFailed {
+                        conversation,
+                        local_id: local.0,
+                        message: reason.clone(),
+                    });
                 }
-                this.persist_outbox();
+                this.store_item(local);
+                this.publish_outbox();
                 this.drive_outbox();
             });
         }
     }
-
-    // ---- drafts --------------------------------------------------------------------------------
 }

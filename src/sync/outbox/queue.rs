@@ -1,17 +1,20 @@
 //! The queue: items in order per conversation, one in flight at a time, each attempt's request
-//! ([`SendJob`]), its outcome, and reconciling an unknown outcome against `get`.
+//! ([`SendJob`]), its outcome, merging the copies other tabs store, and pruning what was sent.
+//! Checking an unknown outcome is in [`super::reconcile`].
 
 use serde::Serialize;
 
-use crate::api::{ApiError, Client, Conversation, ConversationId, Transport};
+use super::item::{LocalId, OutboxItem, SendKind, SendState};
+use crate::api::Transport;
+use crate::api::{ApiError, Client, Conversation, ConversationId};
+use crate::i18n::{Key, Locale, error_text};
 use crate::sync::json;
 
-/// How far the server clock may be behind the send's start when no prior `last_message_date`
-/// was observed (seconds).
-pub const CLOCK_SKEW_SECS: i64 = 30;
+/// At most this many sent items are kept (the newest); older ones go.
+pub const MAX_SENT_KEPT: usize = 50;
 
-use super::item::{LocalId, OutboxItem, SendKind, SendState};
-use crate::i18n::{Key, Locale, error_text, uncheckable_text};
+/// Sent items older than this go (ms): a day.
+pub const SENT_MAX_AGE_MS: u64 = 24 * 60 * 60 * 1000;
 
 /// A request to make: the caller calls the matching client function.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,56 +50,54 @@ impl SendJob {
 
 /// The outbox of one widget.
 ///
-/// Stored with its `Serialize` derive and read back by [`Outbox::from_stored`], written by hand
-/// over [`serde_json::Value`] (the derive's format and rules, see [`crate::sync::json`]), so the
-/// wasm needs no serde-derived deserializer for it.
+/// Stored one item per key (see `state::session::sends`), each with its `Serialize` derive, and
+/// read back by [`OutboxItem::from_value`]: two tabs never overwrite each other's items, and of
+/// two copies of one item the higher [`rev`](OutboxItem::rev) wins ([`Outbox::merge`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Outbox {
-    items: Vec<OutboxItem>,
-    next_id: u64,
+    pub(super) items: Vec<OutboxItem>,
 }
 
 impl Outbox {
-    /// Reads a stored outbox, keeping every item that can be read: an unreadable item (written
-    /// by another version, or damaged) is skipped and counted, never the reason to lose the
-    /// others. `None` when the text is no outbox at all.
+    /// Reads a stored outbox of the single-key form earlier versions wrote (`{"items": […]}`),
+    /// keeping every item that can be read: an unreadable item (written by another version, or
+    /// damaged) is skipped and counted, never the reason to lose the others. `None` when the
+    /// text is no outbox at all.
     #[must_use]
     pub fn from_stored(json: &str) -> Option<(Self, usize)> {
-        Self::from_value(&serde_json::from_str::<serde_json::Value>(json).ok()?)
-    }
-
-    fn from_value(v: &serde_json::Value) -> Option<(Self, usize)> {
-        let o = json::object(v)?;
-        let stored = o.get("items")?.as_array()?;
+        let v = serde_json::from_str::<serde_json::Value>(json).ok()?;
+        let stored = json::object(&v)?.get("items")?.as_array()?;
         let items: Vec<OutboxItem> = stored.iter().filter_map(OutboxItem::from_value).collect();
         let skipped = stored.len() - items.len();
-        // A missing or unreadable counter is rebuilt from the items by `restored`.
-        let next_id = json::u64_field(o, "next_id").unwrap_or(0);
-        Some((Self { items, next_id }, skipped))
+        Some((Self { items }, skipped))
     }
-}
 
-impl Outbox {
     /// An empty outbox.
     #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// A deserialised outbox after a reload: items that were sending become `NeedsReconcile`
-    /// (they may have gone out), and ids stay unique.
+    /// An outbox of items read from storage after a reload (or from a tab that went away):
+    /// items that were sending become `NeedsReconcile` (their POST may have left), checked at
+    /// once, never posted again blindly.
     #[must_use]
     pub fn restored(mut self, locale: Locale) -> Self {
-        let max = self.items.iter().map(|i| i.local_id.0).max().unwrap_or(0);
-        self.next_id = self.next_id.max(max);
-        for item in &mut self.items {
+        self.adopt_sending(locale);
+        self
+    }
+
+    /// Taking the queue over from a tab that went away: its items that were sending (and are
+    /// in shared storage) become `NeedsReconcile`. Returns them.
+    pub fn adopt_sending(&mut self, locale: Locale) -> Vec<LocalId> {
+        let mut adopted = Vec::new();
+        for item in self.items.iter_mut().filter(|i| !i.local_only) {
             if item.state == SendState::Sending {
-                item.state = SendState::NeedsReconcile {
-                    reason: Key::OutboxReloaded.text(locale).to_owned(),
-                };
+                item.adopt(locale);
+                adopted.push(item.local_id);
             }
         }
-        self
+        adopted
     }
 
     /// All items, oldest first.
@@ -111,7 +112,7 @@ impl Outbox {
         self.items.iter().find(|i| i.local_id == id)
     }
 
-    fn item_mut(&mut self, id: LocalId) -> Option<&mut OutboxItem> {
+    pub(super) fn item_mut(&mut self, id: LocalId) -> Option<&mut OutboxItem> {
         self.items.iter_mut().find(|i| i.local_id == id)
     }
 
@@ -120,7 +121,8 @@ impl Outbox {
         self.items.iter().filter(move |i| i.conversation == id)
     }
 
-    /// Queues a send. Nothing typed is lost: the item stays until sent-and-seen or discarded.
+    /// Queues a send under a fresh random id. Nothing typed is lost: the item stays until
+    /// sent-and-seen or discarded.
     pub fn enqueue(
         &mut self,
         conversation: ConversationId,
@@ -128,8 +130,10 @@ impl Outbox {
         text: impl Into<String>,
         now_ms: u64,
     ) -> LocalId {
-        self.next_id += 1;
-        let local_id = LocalId(self.next_id);
+        let mut local_id = LocalId::random();
+        while self.item(local_id).is_some() {
+            local_id = LocalId::random();
+        }
         self.items.push(OutboxItem {
             local_id,
             conversation,
@@ -140,8 +144,45 @@ impl Outbox {
             started_at: None,
             baseline_date: None,
             baseline_text: None,
+            rev: 1,
+            check_after: None,
+            local_only: false,
         });
         local_id
+    }
+
+    /// Takes in a stored copy of an item (another tab wrote it, or it was read at start): a new
+    /// item is added, a known one replaced when the copy's revision is higher. Returns whether
+    /// anything changed.
+    pub fn merge(&mut self, mut copy: OutboxItem) -> bool {
+        match self.item_mut(copy.local_id) {
+            Some(mine) if copy.rev > mine.rev => {
+                copy.check_after = mine.check_after;
+                *mine = copy;
+                true
+            }
+            Some(_) => false,
+            None => {
+                self.items.push(copy);
+                self.items.sort_by_key(|i| (i.created_at, i.local_id));
+                true
+            }
+        }
+    }
+
+    /// Another tab removed an item from storage (sent and pruned, or discarded there). Removed
+    /// here too unless only this tab knows its latest state. Returns whether it was removed.
+    pub fn forget(&mut self, id: LocalId) -> bool {
+        let before = self.items.len();
+        self.items.retain(|i| i.local_id != id || i.local_only);
+        before != self.items.len()
+    }
+
+    /// Marks whether the item's latest state is in shared storage.
+    pub fn set_local_only(&mut self, id: LocalId, local_only: bool) {
+        if let Some(item) = self.item_mut(id) {
+            item.local_only = local_only;
+        }
     }
 
     /// Items that may start now: per conversation, the first queued item when no earlier item
@@ -185,6 +226,7 @@ impl Outbox {
         item.started_at = Some(now_ms);
         item.baseline_date = seen.and_then(|c| c.last_message_date);
         item.baseline_text = seen.and_then(|c| c.last_message.clone());
+        item.rev += 1;
         Some(SendJob {
             local_id: item.local_id,
             conversation: item.conversation,
@@ -193,13 +235,25 @@ impl Outbox {
         })
     }
 
+    /// Sending → Queued again: the record that the POST is about to leave could not be written,
+    /// so it did not leave (nothing may go out that a reload could post a second time).
+    pub fn unbegin(&mut self, id: LocalId) {
+        if let Some(item) = self.item_mut(id) {
+            if item.state == SendState::Sending {
+                item.state = SendState::Queued;
+                item.started_at = None;
+                item.rev += 1;
+            }
+        }
+    }
+
     /// Sending → Sent (the server answered with the conversation).
     pub fn on_success(&mut self, id: LocalId, conversation: &Conversation) {
         if let Some(item) = self.item_mut(id) {
             if item.state == SendState::Sending {
-                item.state = SendState::Sent {
+                item.set(SendState::Sent {
                     server_time: conversation.last_message_date,
-                };
+                });
             }
         }
     }
@@ -210,81 +264,29 @@ impl Outbox {
             if item.state != SendState::Sending {
                 return;
             }
-            item.state = if error.is_definite_rejection() {
+            item.set(if error.is_definite_rejection() {
                 SendState::Failed {
                     message: error_text(error, locale),
                 }
             } else {
                 SendState::NeedsReconcile {
                     reason: error_text(error, locale),
+                    checks: 0,
+                    then_retry: false,
                 }
-            };
+            });
         }
     }
 
-    /// Items waiting for a `get` of their conversation.
+    /// Items whose next check is due at `now` (monotonic ms).
     #[must_use]
-    pub fn needs_reconcile(&self) -> Vec<(LocalId, ConversationId)> {
+    pub fn needs_reconcile(&self, now: u64) -> Vec<(LocalId, ConversationId)> {
         self.items
             .iter()
             .filter(|i| matches!(i.state, SendState::NeedsReconcile { .. }))
+            .filter(|i| i.check_after.is_none_or(|at| at <= now))
             .map(|i| (i.local_id, i.conversation))
             .collect()
-    }
-
-    /// NeedsReconcile → Sent when `conversation` (from `get`) shows this send as its last
-    /// message, else Unconfirmed. Returns the new state.
-    pub fn reconcile(
-        &mut self,
-        id: LocalId,
-        conversation: &Conversation,
-        locale: Locale,
-    ) -> Option<SendState> {
-        let item = self.item_mut(id)?;
-        if !matches!(item.state, SendState::NeedsReconcile { .. }) {
-            return Some(item.state.clone());
-        }
-        item.state = if shows_send(item, conversation) {
-            SendState::Sent {
-                server_time: conversation.last_message_date,
-            }
-        } else {
-            SendState::Unconfirmed {
-                reason: Key::OutboxNotConfirmed.text(locale).to_owned(),
-            }
-        };
-        Some(item.state.clone())
-    }
-
-    /// NeedsReconcile → Unconfirmed when the `get` itself failed.
-    pub fn reconcile_failed(&mut self, id: LocalId, error: &ApiError, locale: Locale) {
-        if let Some(item) = self.item_mut(id) {
-            if matches!(item.state, SendState::NeedsReconcile { .. }) {
-                item.state = SendState::Unconfirmed {
-                    reason: uncheckable_text(error, locale),
-                };
-            }
-        }
-    }
-
-    /// Failed/Unconfirmed → Queued, moved to the end of the queue (the operator's Retry).
-    /// Returns `false` for items in any other state.
-    pub fn retry(&mut self, id: LocalId) -> bool {
-        let Some(pos) = self.items.iter().position(|i| i.local_id == id) else {
-            return false;
-        };
-        if !self
-            .items
-            .get(pos)
-            .is_some_and(|i| i.state.needs_operator())
-        {
-            return false;
-        }
-        let mut item = self.items.remove(pos);
-        item.state = SendState::Queued;
-        item.started_at = None;
-        self.items.push(item);
-        true
     }
 
     /// Removes an item (the operator's Discard, or a sent item now shown by history).
@@ -301,34 +303,43 @@ impl Outbox {
         Some(self.items.remove(pos))
     }
 
-    /// Drops sent items older than `max_age_ms` (keeps the persisted outbox small).
-    pub fn prune_sent(&mut self, now_ms: u64, max_age_ms: u64) {
-        self.items
-            .retain(|i| !(i.state.is_sent() && now_ms.saturating_sub(i.created_at) > max_age_ms));
+    /// The sent items to drop: older than `max_age_ms` (wall ms), or beyond the newest
+    /// [`MAX_SENT_KEPT`]. Items still in progress or waiting for the operator always stay.
+    #[must_use]
+    pub fn prunable(&self, now_ms: u64, max_age_ms: u64) -> Vec<LocalId> {
+        let sent: Vec<&OutboxItem> = self.items.iter().filter(|i| i.state.is_sent()).collect();
+        let excess = sent.len().saturating_sub(MAX_SENT_KEPT);
+        sent.iter()
+            .enumerate()
+            .filter(|(n, i)| *n < excess || now_ms.saturating_sub(i.created_at) > max_age_ms)
+            .map(|(_, i)| i.local_id)
+            .collect()
+    }
+
+    /// Drops what [`prunable`](Self::prunable) names.
+    pub fn prune_sent(&mut self, now_ms: u64, max_age_ms: u64) -> Vec<LocalId> {
+        let gone = self.prunable(now_ms, max_age_ms);
+        self.items.retain(|i| !gone.contains(&i.local_id));
+        gone
     }
 }
 
-/// `true` when `c.last_message` is this item's text (URL for files) and its date is not older
-/// than the send (compared with the date observed before sending when there was one).
-fn shows_send(item: &OutboxItem, c: &Conversation) -> bool {
-    let Some(last) = c.last_message.as_deref() else {
-        return false;
-    };
-    if last.trim() != item.text.trim() {
-        return false;
+impl OutboxItem {
+    /// A new state, one revision later.
+    pub(super) fn set(&mut self, state: SendState) {
+        self.state = state;
+        self.check_after = None;
+        self.rev += 1;
     }
-    let Some(date) = c.last_message_date else {
-        return false;
-    };
-    match item.baseline_date {
-        Some(base) => {
-            date > base
-                || (date == base
-                    && item.baseline_text.as_deref().map(str::trim) != Some(item.text.trim()))
-        }
-        None => {
-            let started_secs = item.started_at.map_or(0, |ms| (ms / 1000) as i64);
-            date >= started_secs - CLOCK_SKEW_SECS
+
+    /// Taken over from a page that went away: if it was sending, its POST may have left.
+    fn adopt(&mut self, locale: Locale) {
+        if self.state == SendState::Sending {
+            self.set(SendState::NeedsReconcile {
+                reason: Key::OutboxReloaded.text(locale).to_owned(),
+                checks: 0,
+                then_retry: false,
+            });
         }
     }
 }
