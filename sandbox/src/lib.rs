@@ -17,6 +17,7 @@ pub mod error;
 pub mod faults;
 pub mod fixtures;
 pub mod handlers;
+pub mod hosts;
 pub mod log;
 pub mod model;
 pub mod rng;
@@ -66,6 +67,9 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// Enables `/proxy/...` (adds the token server-side).
     pub proxy: bool,
+    /// Names answered besides `localhost` and IP addresses on the bound port (`HOST[:PORT]`;
+    /// [`hosts`]): anything else is refused with 421.
+    pub public_hosts: Vec<String>,
     /// Where request-log lines go.
     pub log_sink: LogSink,
     /// First webhook retry delay (doubles each retry).
@@ -84,6 +88,7 @@ impl std::fmt::Debug for Config {
             .field("webhook_url", &self.webhook_url)
             .field("cors_origins", &self.cors_origins)
             .field("proxy", &self.proxy)
+            .field("public_hosts", &self.public_hosts)
             .finish_non_exhaustive()
     }
 }
@@ -104,6 +109,7 @@ impl Default for Config {
             webhook_url: None,
             cors_origins: Vec::new(),
             proxy: false,
+            public_hosts: Vec::new(),
             log_sink: log::stdout_sink(),
             webhook_backoff: Duration::from_millis(500),
         }
@@ -243,12 +249,13 @@ fn api_router(
 }
 
 /// What the listener serves: the API router (also below `/proxy` with `--proxy`), wrapped in
-/// CORS, the security headers and the request log.
+/// CORS, the `Host` check, the security headers and the request log.
 fn outer_app(
     config: &Config,
     api: Router,
     token_header: HeaderValue,
     cors: Option<CorsLayer>,
+    hosts: hosts::HostAllowList,
 ) -> Router {
     let mut app = Router::new();
     if config.proxy {
@@ -264,6 +271,10 @@ fn outer_app(
     if let Some(cors) = cors {
         app = app.layer(cors);
     }
+    let app = app.layer(axum::middleware::from_fn_with_state(
+        Arc::new(hosts),
+        hosts::check_host,
+    ));
     web::with_security_headers(app).layer(axum::middleware::from_fn_with_state(
         log::LogState {
             sink: config.log_sink.clone(),
@@ -304,7 +315,6 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     });
     let faults = config.faults.then(|| Arc::new(faults::Faults::default()));
     let api = api_router(state.clone(), faults, config.static_dir.as_ref());
-    let app = outer_app(&config, api, token_header, cors);
 
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -312,6 +322,10 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     let addr = listener
         .local_addr()
         .map_err(|e| StartError::Bind(config.addr, e))?;
+    // Built once the real port is known: the allowed `Host` names carry it.
+    let hosts =
+        hosts::HostAllowList::new(addr, &config.public_hosts).map_err(StartError::Config)?;
+    let app = outer_app(&config, api, token_header, cors, hosts);
     let (shutdown, shutdown_rx) = oneshot::channel::<()>();
     let join = tokio::spawn(async move {
         let service = app.into_make_service_with_connect_info::<SocketAddr>();
