@@ -12,6 +12,7 @@ pub mod auth;
 pub mod body;
 pub mod channels;
 pub mod clock;
+pub mod control;
 pub mod db;
 pub mod error;
 pub mod faults;
@@ -188,6 +189,7 @@ fn api_router(
     state: Shared,
     faults: Option<Arc<faults::Faults>>,
     static_dir: Option<&PathBuf>,
+    cors_origins: &[String],
 ) -> Router {
     use handlers as h;
     let mut router = Router::new()
@@ -217,7 +219,7 @@ fn api_router(
         .route("/sandbox/{*rest}", any(h::not_found))
         .with_state(state.clone());
     if let Some(faults) = faults.as_ref() {
-        let control = Router::new()
+        let fault_control = Router::new()
             .route(
                 "/sandbox/faults",
                 get(faults::list_faults)
@@ -229,10 +231,18 @@ fn api_router(
                 get(faults::request_counts).delete(faults::reset_counts),
             )
             .with_state(faults.clone());
-        let fixtures = Router::new()
+        let fixture_control = Router::new()
             .route("/sandbox/fixtures", post(fixtures::post_fixtures))
             .with_state(state.clone());
-        router = router.merge(control).merge(fixtures);
+        // No token on these: JSON only, and no other site's pages (control.rs).
+        let guarded =
+            fault_control
+                .merge(fixture_control)
+                .layer(axum::middleware::from_fn_with_state(
+                    Arc::new(control::ControlGuard::new(cors_origins)),
+                    control::guard_control,
+                ));
+        router = router.merge(guarded);
     }
     router = match static_dir {
         Some(dir) => router.fallback_service(web::static_service(dir)),
@@ -314,7 +324,12 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
         rng: Mutex::new(rng::Rng::from_time()),
     });
     let faults = config.faults.then(|| Arc::new(faults::Faults::default()));
-    let api = api_router(state.clone(), faults, config.static_dir.as_ref());
+    let api = api_router(
+        state.clone(),
+        faults,
+        config.static_dir.as_ref(),
+        &config.cors_origins,
+    );
 
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

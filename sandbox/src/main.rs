@@ -33,7 +33,8 @@ struct Cli {
     /// A simulated client writes in every SECONDS.
     #[arg(long, env = "BLINGER_SANDBOX_SIMULATE", value_name = "SECONDS")]
     simulate: Option<f64>,
-    /// Enables the loopback-only fault-injection endpoints /sandbox/faults and /sandbox/requests.
+    /// Enables the loopback-only control endpoints /sandbox/faults, /sandbox/requests and
+    /// /sandbox/fixtures (JSON POSTs only; no Origin but this server's or a --cors-origin).
     #[arg(long, env = "BLINGER_SANDBOX_FAULTS", value_parser = BoolishValueParser::new())]
     faults: bool,
     /// Serves this built app directory at /.

@@ -7,7 +7,7 @@ mod common;
 
 use blinger_sandbox::{Config, SeedMode};
 use common::{Sandbox, TOKEN, decode};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn config() -> Config {
     let mut cfg = Config::for_tests(SeedMode::Demo);
@@ -89,4 +89,118 @@ async fn unknown_host_names_get_421_everywhere() {
     cfg.public_hosts = vec!["http://inbox.test/".into()];
     let err = blinger_sandbox::start(cfg).await.unwrap_err();
     assert!(err.to_string().contains("--public-host"), "{err}");
+}
+
+/// What a page on another site can send without a preflight: a form or `text/plain` POST.
+async fn simple_post(sb: &Sandbox, path: &str, content_type: &str, body: &str) -> (u16, Value) {
+    let resp = sb
+        .http
+        .post(sb.at(path))
+        .header("Content-Type", content_type)
+        .header("Origin", "http://evil.example")
+        .header("Sec-Fetch-Site", "cross-site")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    decode(resp).await
+}
+
+#[tokio::test]
+async fn control_endpoints_refuse_cross_site_simple_posts() {
+    let mut cfg = config();
+    cfg.cors_origins = vec!["http://127.0.0.1:8799".into()];
+    let sb = Sandbox::with(cfg).await;
+    let fault = json!({"path": "/api/operators/all", "status": 500, "count": 1000}).to_string();
+    let fixture = json!({"groups": [{"id": 1, "title": "pwned"}]}).to_string();
+    for (path, body) in [("/sandbox/faults", &fault), ("/sandbox/fixtures", &fixture)] {
+        for ct in [
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+        ] {
+            let (status, answer) = simple_post(&sb, path, ct, body).await;
+            assert_eq!(status, 403, "{path} {ct}: {answer}");
+            assert_eq!(answer["status"], 403);
+        }
+        // Without an Origin (an old browser, a form from a file:// page): still no JSON, no entry.
+        let resp = sb
+            .http
+            .post(sb.at(path))
+            .header("Content-Type", "text/plain")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let (status, answer) = decode(resp).await;
+        assert_eq!(
+            (status, answer["status"].clone()),
+            (415, json!(415)),
+            "{path}"
+        );
+        // JSON from another site's page (it would need a preflight the CORS list refuses).
+        let resp = sb
+            .http
+            .post(sb.at(path))
+            .header("Origin", "http://evil.example")
+            .json(&serde_json::from_str::<Value>(body).unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 403, "{path}");
+    }
+    for path in ["/sandbox/faults", "/sandbox/requests"] {
+        let resp = sb
+            .http
+            .delete(sb.at(path))
+            .header("Origin", "http://evil.example")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 403, "DELETE {path}");
+    }
+    // Nothing of it took effect.
+    let (_, armed) = sb.get_bare("/sandbox/faults").await;
+    assert_eq!(armed["data"], json!([]));
+    assert_eq!(sb.get("/api/operators/all").await.0, 200);
+    let (_, groups) = sb.get("/api/operators/groups").await;
+    assert!(
+        groups["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["title"] != "pwned")
+    );
+
+    // What the tests and tools send still works: JSON without an Origin, from this server's own
+    // pages, or from a --cors-origin (the browser tests' page).
+    let own = format!("http://{}", sb.server.addr);
+    for origin in [None, Some(own.as_str()), Some("http://127.0.0.1:8799")] {
+        let mut req = sb
+            .http
+            .post(sb.at("/sandbox/faults"))
+            .json(&json!({"path": "/x", "status": 500}));
+        if let Some(origin) = origin {
+            req = req.header("Origin", origin);
+        }
+        assert_eq!(req.send().await.unwrap().status(), 200, "{origin:?}");
+    }
+    let (status, _) = sb.post_json_bare("/sandbox/fixtures", json!({})).await;
+    assert_eq!(status, 200);
+
+    // customer-message takes the token in a header no simple request can carry: a cross-site
+    // form post is refused before anything is written.
+    let before = sb.list_ids("/api/conversations/unassigned").await;
+    for ct in ["application/x-www-form-urlencoded", "text/plain"] {
+        let (status, _) = simple_post(
+            &sb,
+            "/sandbox/customer-message",
+            ct,
+            "text=from+another+site",
+        )
+        .await;
+        assert_eq!(status, 401, "{ct}");
+    }
+    assert_eq!(sb.list_ids("/api/conversations/unassigned").await, before);
+    sb.server.shutdown().await;
 }
