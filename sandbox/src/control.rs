@@ -22,7 +22,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::body::ApiRequest;
 use crate::error::ApiError;
-use crate::web::is_cross_origin;
+use crate::web::{is_cross_origin, is_json};
 
 /// The origins trusted besides the server's own (the `--cors-origin` list).
 #[derive(Debug, Clone, Default)]
@@ -66,15 +66,6 @@ impl ControlGuard {
         }
         Ok(())
     }
-}
-
-/// Whether the request says `application/json` (parameters such as `charset` allowed).
-fn is_json(headers: &HeaderMap) -> bool {
-    headers.get(header::CONTENT_TYPE).is_some_and(|v| {
-        let value = String::from_utf8_lossy(v.as_bytes());
-        let essence = value.split(';').next().unwrap_or("").trim();
-        essence.eq_ignore_ascii_case("application/json")
-    })
 }
 
 /// Middleware for the control routes: refuses what [`ControlGuard::check`] refuses. The body is

@@ -204,3 +204,119 @@ async fn control_endpoints_refuse_cross_site_simple_posts() {
     assert_eq!(sb.list_ids("/api/conversations/unassigned").await, before);
     sb.server.shutdown().await;
 }
+
+const SECRETS: &[&str] = &["token", "extra_field_secret_key", "conversations_token"];
+
+/// Every secret key in `value`, at any depth, with where it was.
+fn secrets_in(value: &Value, at: &str, found: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                if SECRETS.contains(&key.as_str()) {
+                    found.push(format!("{at}.{key}"));
+                }
+                secrets_in(v, &format!("{at}.{key}"), found);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                secrets_in(v, &format!("{at}[{i}]"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn secrets(value: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    secrets_in(value, "", &mut found);
+    found
+}
+
+#[tokio::test]
+async fn the_proxy_never_hands_out_the_accounts_secrets() {
+    let sb = Sandbox::with(config()).await;
+    let id = sb.new_conversation("a client writes").await;
+    let paths = [
+        "/api/conversations/unassigned".to_owned(),
+        "/api/conversations/unread".to_owned(),
+        "/api/conversations/not-answered".to_owned(),
+        format!("/api/conversations/get?conversation_id={id}"),
+        "/api/operators/all".to_owned(),
+        "/api/operators/groups".to_owned(),
+        format!("/sandbox/conversations/{id}/messages"),
+    ];
+    for path in &paths {
+        // Direct, with the token: the sandbox plays Blinger, which sends them.
+        let (status, direct) = sb.get(path).await;
+        assert_eq!(status, 200, "{path}");
+        let expected = !path.contains("groups") && !path.contains("messages");
+        if expected && !direct["data"].as_array().is_some_and(Vec::is_empty) {
+            assert!(!secrets(&direct).is_empty(), "{path}: {direct}");
+        }
+        // Proxied: none of them, anywhere; everything else the same.
+        let resp = sb
+            .http
+            .get(sb.at(&format!("/proxy{path}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.unwrap();
+        assert_eq!(
+            headers["content-length"].to_str().unwrap(),
+            bytes.len().to_string(),
+            "{path}"
+        );
+        assert_eq!(headers["content-type"], "application/json", "{path}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        let mut proxied: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(secrets(&proxied), Vec::<String>::new(), "{path}");
+        let mut direct = direct;
+        blinger_api::secrets::strip_secrets(&mut direct);
+        blinger_api::secrets::strip_secrets(&mut proxied);
+        assert_eq!(proxied, direct, "{path}");
+    }
+    // An action's answer (the conversation) too, and errors keep their status and envelope.
+    let resp = sb
+        .http
+        .post(sb.at("/proxy/api/conversations/send-message"))
+        .form(&[
+            ("conversation_id", id.to_string()),
+            ("text", "hello".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let (status, answer) = decode(resp).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["data"]["id"], id);
+    assert_eq!(secrets(&answer), Vec::<String>::new());
+    let (status, answer) = sb
+        .get_bare("/proxy/api/conversations/get?conversation_id=999999")
+        .await;
+    assert_eq!(
+        (status, answer),
+        (
+            400,
+            json!({"status": 400, "error": "Conversation not found"})
+        )
+    );
+    // An injected broken body reaches the client exactly as broken.
+    sb.arm(json!({"path": "/api/operators/all", "body": "truncated", "status": 200}))
+        .await;
+    let direct_fault = json!({"status": 200, "error": "Injected fault (200)"}).to_string();
+    let resp = sb
+        .http
+        .get(sb.at("/proxy/api/operators/all"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.text().await.unwrap(),
+        direct_fault[..direct_fault.len() / 2]
+    );
+    sb.server.shutdown().await;
+}
