@@ -178,8 +178,19 @@ struct Armed {
 #[derive(Debug, Default)]
 pub struct Faults {
     armed: Mutex<Vec<Armed>>,
+    /// At most [`MAX_COUNTED_PATHS`] paths plus [`OTHER_PATHS`] (see [`Faults::count`]).
     counts: Mutex<BTreeMap<String, u64>>,
 }
+
+/// How many distinct paths `/sandbox/requests` counts one by one (until its `DELETE`).
+pub const MAX_COUNTED_PATHS: usize = 1000;
+
+/// Longest path counted under its own name (the longest path a fault may name).
+pub const MAX_COUNTED_PATH_LEN: usize = 512;
+
+/// The one key every other request is counted under once the map is full, or when its path is
+/// too long. Not a path (no leading `/`), so it cannot collide with one.
+pub const OTHER_PATHS: &str = "(other)";
 
 /// Paths of the control endpoints (neither counted nor faultable).
 const CONTROL_PATHS: &[&str] = &["/sandbox/faults", "/sandbox/requests", "/sandbox/fixtures"];
@@ -209,13 +220,18 @@ impl Faults {
         Some(spec)
     }
 
+    /// Counts a request to `path`. The map is bounded (every request to a random 404 path used to
+    /// add a key): a path already counted keeps counting exactly, a new one gets its own key while
+    /// fewer than [`MAX_COUNTED_PATHS`] are counted, and everything else goes to the saturating
+    /// [`OTHER_PATHS`] bucket. A bucket rather than evicting the oldest: the counts a test reads
+    /// (usually of paths it used early) never silently restart.
     fn count(&self, path: &str) {
-        *self
-            .counts
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(path.to_owned())
-            .or_insert(0) += 1;
+        let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        let own_key = path.len() <= MAX_COUNTED_PATH_LEN
+            && (counts.contains_key(path) || counts.len() < MAX_COUNTED_PATHS);
+        let key = if own_key { path } else { OTHER_PATHS };
+        let n = counts.entry(key.to_owned()).or_insert(0);
+        *n = n.saturating_add(1);
     }
 }
 
@@ -383,5 +399,35 @@ mod tests {
         assert!(f.take("/a").is_some());
         assert!(f.take("/a").is_some());
         assert!(f.take("/a").is_none());
+    }
+
+    #[test]
+    fn counts_stay_bounded_and_exact_for_known_paths() {
+        let f = Faults::default();
+        let counts = |f: &Faults| f.counts.lock().unwrap().clone();
+        f.count("/api/conversations/unread");
+        for i in 0..MAX_COUNTED_PATHS + 500 {
+            f.count(&format!("/nope/{i}"));
+        }
+        f.count("/api/conversations/unread");
+        f.count(&format!("/{}", "x".repeat(MAX_COUNTED_PATH_LEN)));
+        let c = counts(&f);
+        assert_eq!(c.len(), MAX_COUNTED_PATHS + 1);
+        assert_eq!(c["/api/conversations/unread"], 2);
+        assert_eq!(c["/nope/0"], 1);
+        assert!(!c.contains_key(&format!("/nope/{}", MAX_COUNTED_PATHS)));
+        // /nope/999 on (501 paths) found the map full; then the overlong one.
+        assert_eq!(c[OTHER_PATHS], 501 + 1);
+        // A long path goes to the bucket even when there is room.
+        let g = Faults::default();
+        g.count(&format!("/{}", "y".repeat(MAX_COUNTED_PATH_LEN)));
+        assert_eq!(counts(&g), BTreeMap::from([(OTHER_PATHS.to_owned(), 1)]));
+        // The bucket saturates instead of overflowing.
+        g.counts
+            .lock()
+            .unwrap()
+            .insert(OTHER_PATHS.to_owned(), u64::MAX);
+        g.count(&"z".repeat(MAX_COUNTED_PATH_LEN + 1));
+        assert_eq!(counts(&g)[OTHER_PATHS], u64::MAX);
     }
 }

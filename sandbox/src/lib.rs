@@ -12,11 +12,13 @@ pub mod auth;
 pub mod body;
 pub mod channels;
 pub mod clock;
+pub mod control;
 pub mod db;
 pub mod error;
 pub mod faults;
 pub mod fixtures;
 pub mod handlers;
+pub mod hosts;
 pub mod log;
 pub mod model;
 pub mod rng;
@@ -66,6 +68,9 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// Enables `/proxy/...` (adds the token server-side).
     pub proxy: bool,
+    /// Names answered besides `localhost` and IP addresses on the bound port (`HOST[:PORT]`;
+    /// [`hosts`]): anything else is refused with 421.
+    pub public_hosts: Vec<String>,
     /// Where request-log lines go.
     pub log_sink: LogSink,
     /// First webhook retry delay (doubles each retry).
@@ -84,6 +89,7 @@ impl std::fmt::Debug for Config {
             .field("webhook_url", &self.webhook_url)
             .field("cors_origins", &self.cors_origins)
             .field("proxy", &self.proxy)
+            .field("public_hosts", &self.public_hosts)
             .finish_non_exhaustive()
     }
 }
@@ -104,6 +110,7 @@ impl Default for Config {
             webhook_url: None,
             cors_origins: Vec::new(),
             proxy: false,
+            public_hosts: Vec::new(),
             log_sink: log::stdout_sink(),
             webhook_backoff: Duration::from_millis(500),
         }
@@ -182,6 +189,7 @@ fn api_router(
     state: Shared,
     faults: Option<Arc<faults::Faults>>,
     static_dir: Option<&PathBuf>,
+    cors_origins: &[String],
 ) -> Router {
     use handlers as h;
     let mut router = Router::new()
@@ -211,7 +219,7 @@ fn api_router(
         .route("/sandbox/{*rest}", any(h::not_found))
         .with_state(state.clone());
     if let Some(faults) = faults.as_ref() {
-        let control = Router::new()
+        let fault_control = Router::new()
             .route(
                 "/sandbox/faults",
                 get(faults::list_faults)
@@ -223,10 +231,18 @@ fn api_router(
                 get(faults::request_counts).delete(faults::reset_counts),
             )
             .with_state(faults.clone());
-        let fixtures = Router::new()
+        let fixture_control = Router::new()
             .route("/sandbox/fixtures", post(fixtures::post_fixtures))
             .with_state(state.clone());
-        router = router.merge(control).merge(fixtures);
+        // No token on these: JSON only, and no other site's pages (control.rs).
+        let guarded =
+            fault_control
+                .merge(fixture_control)
+                .layer(axum::middleware::from_fn_with_state(
+                    Arc::new(control::ControlGuard::new(cors_origins)),
+                    control::guard_control,
+                ));
+        router = router.merge(guarded);
     }
     router = match static_dir {
         Some(dir) => router.fallback_service(web::static_service(dir)),
@@ -243,12 +259,13 @@ fn api_router(
 }
 
 /// What the listener serves: the API router (also below `/proxy` with `--proxy`), wrapped in
-/// CORS, the security headers and the request log.
+/// CORS, the `Host` check, the security headers and the request log.
 fn outer_app(
     config: &Config,
     api: Router,
     token_header: HeaderValue,
     cors: Option<CorsLayer>,
+    hosts: hosts::HostAllowList,
 ) -> Router {
     let mut app = Router::new();
     if config.proxy {
@@ -264,6 +281,10 @@ fn outer_app(
     if let Some(cors) = cors {
         app = app.layer(cors);
     }
+    let app = app.layer(axum::middleware::from_fn_with_state(
+        Arc::new(hosts),
+        hosts::check_host,
+    ));
     web::with_security_headers(app).layer(axum::middleware::from_fn_with_state(
         log::LogState {
             sink: config.log_sink.clone(),
@@ -303,8 +324,12 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
         rng: Mutex::new(rng::Rng::from_time()),
     });
     let faults = config.faults.then(|| Arc::new(faults::Faults::default()));
-    let api = api_router(state.clone(), faults, config.static_dir.as_ref());
-    let app = outer_app(&config, api, token_header, cors);
+    let api = api_router(
+        state.clone(),
+        faults,
+        config.static_dir.as_ref(),
+        &config.cors_origins,
+    );
 
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -312,6 +337,10 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     let addr = listener
         .local_addr()
         .map_err(|e| StartError::Bind(config.addr, e))?;
+    // Built once the real port is known: the allowed `Host` names carry it.
+    let hosts =
+        hosts::HostAllowList::new(addr, &config.public_hosts).map_err(StartError::Config)?;
+    let app = outer_app(&config, api, token_header, cors, hosts);
     let (shutdown, shutdown_rx) = oneshot::channel::<()>();
     let join = tokio::spawn(async move {
         let service = app.into_make_service_with_connect_info::<SocketAddr>();

@@ -33,7 +33,8 @@ struct Cli {
     /// A simulated client writes in every SECONDS.
     #[arg(long, env = "BLINGER_SANDBOX_SIMULATE", value_name = "SECONDS")]
     simulate: Option<f64>,
-    /// Enables the loopback-only fault-injection endpoints /sandbox/faults and /sandbox/requests.
+    /// Enables the loopback-only control endpoints /sandbox/faults, /sandbox/requests and
+    /// /sandbox/fixtures (JSON POSTs only; no Origin but this server's or a --cors-origin).
     #[arg(long, env = "BLINGER_SANDBOX_FAULTS", value_parser = BoolishValueParser::new())]
     faults: bool,
     /// Serves this built app directory at /.
@@ -58,6 +59,17 @@ struct Cli {
     /// Serves /proxy/api/... and /proxy/sandbox/conversations/... adding the token server-side.
     #[arg(long, env = "BLINGER_SANDBOX_PROXY", value_parser = BoolishValueParser::new())]
     proxy: bool,
+    /// Also answers requests whose Host is HOST (any port) or HOST:PORT (that port only), e.g. a
+    /// reverse proxy's name or a second test name (repeatable; the variable takes a comma-separated
+    /// list). Without it only localhost and IP addresses with the listening port are answered;
+    /// any other Host gets 421 (DNS-rebinding defence).
+    #[arg(
+        long = "public-host",
+        env = "BLINGER_SANDBOX_PUBLIC_HOST",
+        value_name = "HOST[:PORT]",
+        value_delimiter = ','
+    )]
+    public_hosts: Vec<String>,
 }
 
 async fn wait_for_signal() {
@@ -103,6 +115,7 @@ async fn main() -> ExitCode {
         webhook_url: cli.webhook_url,
         cors_origins: cli.cors_origins,
         proxy: cli.proxy,
+        public_hosts: cli.public_hosts,
         ..Config::default()
     };
     let token = config.token.clone();

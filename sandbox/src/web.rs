@@ -5,9 +5,13 @@ use std::net::SocketAddr;
 use std::path::Path;
 
 use axum::Router;
+use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use blinger_api::secrets::strip_secrets;
+use http_body_util::BodyExt;
+use serde_json::Value;
 use tower::ServiceExt;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
@@ -85,12 +89,54 @@ pub fn is_cross_origin(headers: &HeaderMap) -> bool {
     origin != format!("http://{host}").as_bytes() && origin != format!("https://{host}").as_bytes()
 }
 
+/// Whether the message says `application/json` (parameters such as `charset` allowed).
+pub fn is_json(headers: &HeaderMap) -> bool {
+    headers.get(header::CONTENT_TYPE).is_some_and(|v| {
+        let value = String::from_utf8_lossy(v.as_bytes());
+        let essence = value.split(';').next().unwrap_or("").trim();
+        essence.eq_ignore_ascii_case("application/json")
+    })
+}
+
+/// A proxied answer as the browser may see it: Blinger (and so the sandbox) sends the account's
+/// secrets (a conversation's `token`, the channel's `extra_field_secret_key`, every operator's
+/// `conversations_token`, …); they are removed at any depth by the rule every proxy shares
+/// ([`strip_secrets`]). Status and the other headers stay; `Content-Length` follows the new body.
+/// Answers that are not JSON, or JSON that does not parse (an injected `truncated` or `malformed`
+/// fault: the client must see exactly that), pass unchanged, as do answers without a secret.
+async fn without_secrets(response: Response) -> Response {
+    if !is_json(response.headers()) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(collected) = body.collect().await else {
+        return ApiError::Internal.into_response();
+    };
+    let bytes = collected.to_bytes();
+    let mut value = match serde_json::from_slice::<Value>(&bytes) {
+        Ok(value) => value,
+        Err(_) => return Response::from_parts(parts, Body::from(bytes)),
+    };
+    if strip_secrets(&mut value) == 0 {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
+    // Never the original when this fails: it holds the secrets.
+    let Ok(body) = serde_json::to_vec(&value).map(Bytes::from) else {
+        return ApiError::Internal.into_response();
+    };
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+    Response::from_parts(parts, Body::from(body))
+}
+
 /// Paths the proxy forwards (below `/proxy`).
 fn proxied(rest: &str) -> bool {
     rest.starts_with("/api/") || rest.starts_with("/sandbox/conversations/")
 }
 
-/// `/proxy/<rest>`: handled like `/<rest>` with the server's token, same-origin only.
+/// `/proxy/<rest>`: handled like `/<rest>` with the server's token, same-origin only, and
+/// answered without the account's secrets.
 pub async fn proxy(State(state): State<ProxyState>, req: Request) -> Response {
     let rest = req
         .uri()
@@ -131,7 +177,7 @@ pub async fn proxy(State(state): State<ProxyState>, req: Request) -> Response {
         forwarded.extensions_mut().insert(connect);
     }
     match state.inner.oneshot(forwarded).await {
-        Ok(response) => response,
+        Ok(response) => without_secrets(response).await,
         Err(never) => match never {},
     }
 }
