@@ -159,13 +159,23 @@ async fn wait_items(
     what: &str,
     pred: impl Fn(&[(String, String, String)]) -> bool,
 ) {
+    wait_items_for(root, what, 10_000.0, pred).await;
+}
+
+/// [`wait_items`] with its own time limit (ms).
+async fn wait_items_for(
+    root: &Element,
+    what: &str,
+    limit_ms: f64,
+    pred: impl Fn(&[(String, String, String)]) -> bool,
+) {
     let start = js_sys::Date::now();
     loop {
         let now = items(root);
         if pred(&now) {
             return;
         }
-        if js_sys::Date::now() - start > 10_000.0 {
+        if js_sys::Date::now() - start > limit_ms {
             panic!("timed out waiting for {what}; timeline: {now:?}");
         }
         yew::platform::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -580,7 +590,16 @@ async fn an_unknown_outcome_is_reconciled_never_resent() {
     sandbox("POST", "/sandbox/faults", Some(json!({"path": "/api/conversations/send-message", "count": 1, "status": 503, "body": "empty"}))).await;
     type_into(&by_testid(&m.root, "composer-input").unwrap(), "and this?");
     click(&by_testid(&m.root, "composer-send").unwrap());
-    wait_items(&m.root, "unconfirmed", |it| {
+    // It is checked again after 1, 3, 10 and 30 s (a late commit would still show up), and
+    // stays "sending" meanwhile; only then is it unconfirmed.
+    yew::platform::time::sleep(std::time::Duration::from_millis(2_000)).await;
+    assert!(
+        items(&m.root)
+            .iter()
+            .any(|(_, s, t)| s == "sending" && t.contains("and this?")),
+        "still being checked"
+    );
+    wait_items_for(&m.root, "unconfirmed", 60_000.0, |it| {
         it.iter()
             .any(|(_, s, t)| s == "unconfirmed" && t.contains("and this?"))
     })

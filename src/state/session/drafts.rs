@@ -67,7 +67,7 @@ impl Session {
                     self.write(&name, &text);
                 }
                 None => {
-                    let _ = self.storage.remove(&name);
+                    self.remove_key(&name);
                 }
             }
         }

@@ -119,6 +119,9 @@ pub type BeforeSend = Rc<dyn Fn(&SendRequest) -> bool>;
 /// The `storage` event listener a session registers.
 pub(super) type StorageListener = Closure<dyn FnMut(web_sys::StorageEvent)>;
 
+/// The `BroadcastChannel` listener a session registers.
+pub(super) type ChannelListener = Closure<dyn FnMut(web_sys::MessageEvent)>;
+
 /// One mounted widget's machinery.
 pub struct Session {
     /// The configuration.
@@ -146,6 +149,9 @@ pub struct Session {
     pub(super) owner: RefCell<Option<QueueOwner>>,
     /// The `storage` event listener (other tabs' writes), removed on shutdown.
     pub(super) storage_listener: RefCell<Option<StorageListener>>,
+    /// Announces this widget's writes to the other widgets of its namespace, and hears theirs.
+    pub(super) channel: RefCell<Option<web_sys::BroadcastChannel>>,
+    pub(super) channel_listener: RefCell<Option<ChannelListener>>,
     pub(super) visible: Cell<bool>,
     pub(super) online: Cell<bool>,
     pub(super) me: Cell<Option<UserId>>,
@@ -229,6 +235,8 @@ impl Session {
             storage_reported: Cell::new(false),
             owner: RefCell::new(None),
             storage_listener: RefCell::new(None),
+            channel: RefCell::new(None),
+            channel_listener: RefCell::new(None),
             visible: Cell::new(true),
             online: Cell::new(browser_online()),
             me: Cell::new(None),
@@ -272,6 +280,17 @@ impl Session {
                 w.add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());
         }
         *self.storage_listener.borrow_mut() = Some(listener);
+        if let Ok(channel) = web_sys::BroadcastChannel::new(&format!("bi-sync:{ns}")) {
+            let weak = Rc::downgrade(self);
+            let heard = ChannelListener::new(move |e: web_sys::MessageEvent| {
+                if let (Some(this), Some(name)) = (weak.upgrade(), e.data().as_string()) {
+                    this.on_announced(&name);
+                }
+            });
+            channel.set_onmessage(Some(heard.as_ref().unchecked_ref()));
+            *self.channel.borrow_mut() = Some(channel);
+            *self.channel_listener.borrow_mut() = Some(heard);
+        }
     }
 
     /// Aborts every request and stops all work. Called on unmount.
@@ -290,6 +309,11 @@ impl Session {
                 );
             }
         }
+        if let Some(channel) = self.channel.borrow_mut().take() {
+            channel.set_onmessage(None);
+            channel.close();
+        }
+        self.channel_listener.borrow_mut().take();
         if let Some(owner) = self.owner.borrow_mut().take() {
             owner.release(&self.storage);
         }

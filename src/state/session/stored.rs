@@ -1,7 +1,11 @@
 //! What a session keeps in storage and shares with the other tabs of its origin: one key per
-//! outbox item and per draft (`sync::storage::keys`), written as they change, merged (never
-//! overwritten) when another tab writes them (the `storage` event), and a write that fails
-//! reported once (notice + `error` event) while the data stays in this tab.
+//! outbox item and per draft (`sync::storage::shared`), written as they change, merged (never
+//! overwritten) when another tab or widget writes them, and a write that fails reported once
+//! (notice + `error` event) while the data stays in this tab.
+//!
+//! Another tab's writes arrive as `storage` events; every write is also announced on a
+//! `BroadcastChannel` per namespace, which reaches the other widgets of the same page too (the
+//! `storage` event does not fire in the document that wrote).
 
 use std::rc::Rc;
 
@@ -32,7 +36,7 @@ impl Session {
     /// Removes an item's stored copy after its write failed (a stale "queued" copy must not
     /// stay behind); `true` when storage no longer holds it. The item becomes this tab's alone.
     pub(super) fn forget_stored(&self, id: LocalId) -> bool {
-        let gone = !self.storage.is_shared() || self.storage.remove(&item_name(id)).is_ok();
+        let gone = !self.storage.is_shared() || self.remove_key(&item_name(id));
         if gone {
             self.outbox.borrow_mut().set_local_only(id, true);
         }
@@ -41,7 +45,7 @@ impl Session {
 
     /// Removes an item from storage (discarded or pruned).
     pub(super) fn unstore_item(&self, id: LocalId) {
-        if self.storage.is_shared() && self.storage.remove(&item_name(id)).is_err() {
+        if self.storage.is_shared() && !self.remove_key(&item_name(id)) {
             self.storage_failed();
         }
     }
@@ -51,10 +55,28 @@ impl Session {
         let ok = self.storage.set(name, value).is_ok();
         if ok {
             self.storage_reported.set(false);
+            self.announce(name);
         } else {
             self.storage_failed();
         }
         ok
+    }
+
+    /// Removes one key; `true` when storage no longer holds it.
+    pub(super) fn remove_key(&self, name: &str) -> bool {
+        let ok = self.storage.remove(name).is_ok();
+        if ok {
+            self.announce(name);
+        }
+        ok
+    }
+
+    /// Tells the other widgets of this namespace (this page's and other tabs') that `name`
+    /// changed; they read it from storage.
+    fn announce(&self, name: &str) {
+        if let Some(channel) = self.channel.borrow().as_ref() {
+            let _ = channel.post_message(&wasm_bindgen::JsValue::from_str(name));
+        }
     }
 
     fn storage_failed(&self) {
@@ -117,13 +139,22 @@ impl Session {
 
     /// Another tab changed a key of this widget's storage (`key` `None`: it cleared storage).
     pub(super) fn on_storage(self: &Rc<Self>, key: Option<String>, value: Option<String>) {
+        let Some(key) = key else { return };
+        if let Some(name) = self.storage.name_of(&key) {
+            self.on_changed(name, value);
+        }
+    }
+
+    /// Another widget of this namespace announced a change of `name` (read from storage).
+    pub(super) fn on_announced(self: &Rc<Self>, name: &str) {
+        let value = self.storage.get(name);
+        self.on_changed(name, value);
+    }
+
+    fn on_changed(self: &Rc<Self>, name: &str, value: Option<String>) {
         if self.stopped.get() {
             return;
         }
-        let Some(key) = key else { return };
-        let Some(name) = self.storage.name_of(&key) else {
-            return;
-        };
         if let Some(id) = parse_item_name(name) {
             let changed = match value.as_deref().and_then(read_item) {
                 Some(item) if item.local_id == id => self.outbox.borrow_mut().merge(item),
