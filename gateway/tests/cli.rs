@@ -22,6 +22,9 @@ fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
     )
 }
 
+/// name, arguments, environment, what the error line must name
+type Case<'a> = (&'a str, Vec<&'a str>, &'a [(&'a str, &'a str)], &'a str);
+
 #[test]
 fn mistakes_are_one_line_and_exit_2() {
     let token = [("BLINGER_TOKEN", "t")];
@@ -29,7 +32,7 @@ fn mistakes_are_one_line_and_exit_2() {
         ("BLINGER_TOKEN", "t"),
         ("BLINGER_GATEWAY_JWT_SECRET", SECRET),
     ];
-    let cases: Vec<(&str, Vec<&str>, &[(&str, &str)], &str)> = vec![
+    let cases: Vec<Case<'_>> = vec![
         (
             "no token",
             vec![],
