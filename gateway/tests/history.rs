@@ -32,7 +32,7 @@ fn count(h: &[Value], text: &str) -> usize {
 #[tokio::test]
 async fn sends_and_webhooks_from_the_sandbox_make_one_entry_each() {
     let s = Setup::start(true).await;
-    assert!(s.history(1).await.is_empty(), "never seen: data []");
+    assert!(s.history(999).await.is_empty(), "never seen: data []");
     let (status, _) = s
         .post_form(2, SEND, &[("conversation_id", "1"), ("text", "our reply")])
         .await;
@@ -98,6 +98,35 @@ async fn sends_and_webhooks_from_the_sandbox_make_one_entry_each() {
     ] {
         assert!(reply.get(key).is_some(), "{key}");
     }
+}
+
+#[tokio::test]
+async fn a_gateway_beside_a_fresh_demo_sandbox_has_the_seeded_history() {
+    let s = Setup::start(true).await;
+    // conversation 7 is closed in the demo (its backfill carries the notes too); 3 is open
+    let closed = s.sandbox_history(7).await;
+    let open: Vec<Value> = s
+        .sandbox_history(3)
+        .await
+        .into_iter()
+        .filter(|m| m["kind"] != "note")
+        .collect();
+    assert!(
+        closed.iter().any(|m| m["kind"] == "note"),
+        "the test could fail"
+    );
+    s.eventually("the replayed history", || async {
+        s.history(7).await.len() == closed.len() && s.history(3).await.len() == open.len()
+    })
+    .await;
+    let h = s.history(7).await;
+    assert_eq!(texts(&h), texts(&closed));
+    for (ours, theirs) in h.iter().zip(&closed) {
+        for key in ["kind", "operator_id", "date_created", "from_user_name"] {
+            assert_eq!(ours[key], theirs[key], "{key} of {ours} / {theirs}");
+        }
+    }
+    assert_eq!(texts(&s.history(3).await), texts(&open));
 }
 
 fn outgoing(id: u64, text: &str, at: i64) -> Value {
