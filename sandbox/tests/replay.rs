@@ -47,22 +47,24 @@ async fn a_fresh_demo_seed_is_replayed_as_webhooks() {
     *rx.up.lock().unwrap() = true; // the receiver "starts" late
 
     // what the seed wrote: every client/reply/file message, and the closed conversations
-    let conn = server.db().lock();
-    let live: usize = conn
-        .query_row(
-            "SELECT COUNT(*) FROM messages WHERE kind != 'note'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let closed: usize = conn
-        .query_row(
-            "SELECT COUNT(*) FROM conversations WHERE status = 'closed'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    drop(conn);
+    let (live, closed) = {
+        let conn = server.db().lock();
+        let live: usize = conn
+            .query_row(
+                "SELECT COUNT(*) FROM messages WHERE kind != 'note'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let closed: usize = conn
+            .query_row(
+                "SELECT COUNT(*) FROM conversations WHERE status = 'closed'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        (live, closed)
+    };
     assert!(closed > 0);
     let started = Instant::now();
     while rx.events.lock().unwrap().len() < live + closed
