@@ -1,7 +1,7 @@
 # blinger-inbox — every command sets up what it needs first (scripts/setup.sh, idempotent).
 SHELL := bash
 .DEFAULT_GOAL := help
-.PHONY: help setup run test pkg demo bench app sandbox clean
+.PHONY: help setup run test pkg demo bench app sandbox gateway clean
 
 help:
 	@echo "make run    build, start the sandbox with demo data serving the app, print the URL"
@@ -9,6 +9,7 @@ help:
 	@echo "make pkg    build the npm package into pkg/"
 	@echo "make demo   serve the script-tag embed demo (www/demo/) from the sandbox, print the URL"
 	@echo "make bench  the side-by-side benchmark"
+	@echo "make gateway  sandbox (as Blinger, webhooks on) + blinger-gateway with --dev-login"
 
 setup:
 	@scripts/setup.sh
@@ -32,6 +33,9 @@ demo:
 bench:
 	@scripts/setup.sh
 	@scripts/bench.sh
+
+gateway:
+	@scripts/gateway-demo.sh
 
 app:
 	@scripts/build-app.sh

@@ -21,6 +21,7 @@ pub mod handlers;
 pub mod hosts;
 pub mod log;
 pub mod model;
+pub mod replay;
 pub mod rng;
 pub mod seed;
 pub mod state;
@@ -317,6 +318,12 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
         .webhook_url
         .clone()
         .map(|url| webhooks::Webhooks::new(url, config.webhook_backoff, config.log_sink.clone()));
+    if seeded
+        && config.seed.unwrap_or(SeedMode::Demo) == SeedMode::Demo
+        && let Some(webhooks) = webhooks.as_ref()
+    {
+        webhooks.fire_sequence(replay::seeded_history(&database)?);
+    }
     let state: Shared = Arc::new(AppState {
         db: database,
         token: config.token.clone(),

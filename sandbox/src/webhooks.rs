@@ -99,6 +99,11 @@ impl std::fmt::Debug for Webhooks {
 /// Retries after the first failed attempt.
 pub const RETRIES: u32 = 3;
 
+/// How long [`Webhooks::fire_sequence`] keeps retrying one delivery.
+pub const SEQUENCE_PATIENCE: Duration = Duration::from_secs(60);
+/// Its longest wait between two attempts.
+pub const SEQUENCE_MAX_DELAY: Duration = Duration::from_secs(2);
+
 impl Webhooks {
     /// A sender to `url`; retries wait `backoff`, 2×, 4×.
     pub fn new(url: String, backoff: Duration, log: LogSink) -> Self {
@@ -112,6 +117,37 @@ impl Webhooks {
             backoff,
             log,
         }
+    }
+
+    /// Sends `bodies` one after the other in one background task, each retried patiently
+    /// (backoff doubling up to [`SEQUENCE_MAX_DELAY`], for up to [`SEQUENCE_PATIENCE`]): the
+    /// receiver may start after the sandbox (the demo starts the gateway second). If one is still
+    /// refused after that, the rest are dropped (one log line).
+    pub fn fire_sequence(&self, bodies: Vec<Value>) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let total = bodies.len();
+            for (n, body) in bodies.into_iter().enumerate() {
+                let started = std::time::Instant::now();
+                let mut delay = this.backoff;
+                loop {
+                    match this.client.post(&this.url).json(&body).send().await {
+                        Ok(resp) if resp.status().is_success() => break,
+                        _ if started.elapsed() < SEQUENCE_PATIENCE => {
+                            tokio::time::sleep(delay).await;
+                            delay = delay.saturating_mul(2).min(SEQUENCE_MAX_DELAY);
+                        }
+                        _ => {
+                            (this.log)(
+                                &json!({"webhook": "replay", "delivered": n, "dropped": total - n})
+                                    .to_string(),
+                            );
+                            return;
+                        }
+                    }
+                }
+            }
+        });
     }
 
     /// Sends `body` in the background (1 attempt + [`RETRIES`] retries with backoff).

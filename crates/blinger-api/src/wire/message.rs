@@ -68,6 +68,24 @@ pub struct HistoryMessage {
     pub date_created: i64,
 }
 
+impl HistoryMessage {
+    /// The history format, as [`decode_history`](super::decode_history) reads it: every member
+    /// present (`null` where absent). A server serving a history (the gateway) writes it with this.
+    #[must_use]
+    pub fn to_wire(&self) -> Value {
+        serde_json::json!({
+            "id": self.id,
+            "conversation_id": self.conversation_id,
+            "kind": self.kind.as_str(),
+            "text": self.text,
+            "file_url": self.file_url,
+            "operator_id": self.operator_id,
+            "from_user_name": self.from_user_name,
+            "date_created": self.date_created,
+        })
+    }
+}
+
 impl FromWire for HistoryMessage {
     fn from_wire(v: &Value, path: &str) -> Result<Self, FieldError> {
         let o = Obj::of(v, path)?;
@@ -84,5 +102,29 @@ impl FromWire for HistoryMessage {
             from_user_name: o.opt_string("from_user_name")?,
             date_created: o.req_i64("date_created")?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::restriction)] // tests unwrap, index and panic
+    use super::*;
+    use crate::HttpResponse;
+
+    #[test]
+    fn to_wire_reads_back() {
+        let m = HistoryMessage {
+            id: 3,
+            conversation_id: ConversationId(9),
+            kind: MessageKind::File,
+            text: None,
+            file_url: Some("https://example.com/a.png".to_owned()),
+            operator_id: Some(OperatorId(2)),
+            from_user_name: None,
+            date_created: 1_700_000_000,
+        };
+        let body = serde_json::json!({"status": 200, "data": [m.to_wire()]}).to_string();
+        let listed = super::super::decode_history(&HttpResponse::new(200, body)).unwrap();
+        assert_eq!(listed.items, vec![m]);
     }
 }

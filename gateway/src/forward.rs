@@ -1,0 +1,178 @@
+//! `/api/...`: Blinger's paths and envelopes. The token is checked (401), the endpoint must be
+//! one the gateway forwards (404), the body fit (413), the policy hold (403); then the request
+//! goes upstream with the account token (GETs coalesced), and Blinger's answer comes back with
+//! its status and envelope, secrets removed. A send Blinger accepted is added to the history.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, header};
+use axum::response::{IntoResponse, Response};
+use blinger_api::OperatorId;
+
+use crate::auth::{Caller, unix_now};
+use crate::coalesce::{Key, Tags};
+use crate::error::GatewayError;
+use crate::policy::{self, Effect, Endpoint, EndpointMethod, SendKind};
+use crate::request::{Encoding, Params, read_limited, value_text};
+use crate::state::Shared;
+use crate::store::NewMessage;
+use crate::upstream::{Answer, UpstreamBody, UpstreamRequest};
+
+/// The handler of every `/api/...` path.
+pub async fn forward(State(state): State<Shared>, caller: Caller, req: Request) -> Response {
+    match forward_inner(&state, caller, req).await {
+        Ok(response) => response,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn forward_inner(
+    state: &Shared,
+    caller: Caller,
+    req: Request,
+) -> Result<Response, GatewayError> {
+    let Some(endpoint) = policy::endpoint(req.uri().path()) else {
+        drain(req).await;
+        return Err(GatewayError::NotFound);
+    };
+    let method = req.method().clone();
+    let wanted = endpoint.method.method();
+    if method != wanted && !(method == Method::HEAD && wanted == Method::GET) {
+        drain(req).await;
+        return Err(GatewayError::MethodNotAllowed);
+    }
+    match endpoint.method {
+        EndpointMethod::Get => get(state, caller, endpoint, req).await,
+        EndpointMethod::Post => post(state, caller, endpoint, req).await,
+    }
+}
+
+async fn drain(req: Request) {
+    let _ = read_limited(req.into_body()).await;
+}
+
+async fn get(
+    state: &Shared,
+    caller: Caller,
+    endpoint: &'static Endpoint,
+    req: Request,
+) -> Result<Response, GatewayError> {
+    let mut params = Params::from_query(req.uri().query());
+    drain(req).await;
+    policy::apply(&caller, endpoint, &mut params)?;
+    let query = params.to_form();
+    let key = Key {
+        path: endpoint.path,
+        query: query.clone(),
+    };
+    let tags = Tags {
+        conversation: (endpoint.path == "/api/conversations/get")
+            .then(|| policy::conversation_of(&params).map(|c| c.get()))
+            .flatten(),
+        list: endpoint.is_conversation_list(),
+    };
+    let request = UpstreamRequest {
+        method: Method::GET,
+        path: endpoint.path,
+        query,
+        body: UpstreamBody::Empty,
+    };
+    let (outcome, shared) = state
+        .coalescer
+        .get(key, tags, || state.upstream.send(request))
+        .await;
+    if shared {
+        state.metrics.coalesced_hit();
+    }
+    Ok(respond(&*outcome?))
+}
+
+async fn post(
+    state: &Shared,
+    caller: Caller,
+    endpoint: &'static Endpoint,
+    req: Request,
+) -> Result<Response, GatewayError> {
+    // A POST's query is checked like its body and not forwarded (assumptions.rs).
+    policy::check_operator(
+        &caller,
+        &Params::from_query(req.uri().query()),
+        endpoint.operator,
+    )?;
+    let (parts, body) = req.into_parts();
+    let bytes = read_limited(body).await?;
+    let mut params = Params::from_body(&parts.headers, bytes).await?;
+    let acting = policy::apply(&caller, endpoint, &mut params)?;
+    let body = match params.encoding {
+        Encoding::Form => UpstreamBody::Form(params.to_form()),
+        Encoding::Json => UpstreamBody::Json(params.to_json()),
+        Encoding::Multipart => UpstreamBody::Multipart(
+            params
+                .fields
+                .iter()
+                .map(|(k, v)| (k.clone(), value_text(v).unwrap_or_default()))
+                .collect(),
+        ),
+    };
+    let answer = state
+        .upstream
+        .send(UpstreamRequest {
+            method: Method::POST,
+            path: endpoint.path,
+            query: String::new(),
+            body,
+        })
+        .await?;
+    if answer.is_ok() {
+        let conversation = policy::conversation_of(&params).map(|c| c.get());
+        if let (Effect::Send(kind), Some(conversation)) = (endpoint.effect, conversation) {
+            record_send(state, kind, conversation, acting, &params).await;
+        }
+        state.changed(conversation);
+    }
+    Ok(respond(&answer))
+}
+
+/// Adds an accepted send to the history (a store failure is logged: the send happened, so
+/// Blinger's answer still goes back).
+async fn record_send(
+    state: &Shared,
+    kind: SendKind,
+    conversation: u64,
+    operator: Option<OperatorId>,
+    params: &Params,
+) {
+    let content = params.text(kind.content_field());
+    let (text, file_url) = match kind {
+        SendKind::File => (None, content),
+        SendKind::Message | SendKind::Note => (content, None),
+    };
+    let message = NewMessage {
+        conversation_id: conversation,
+        kind: kind.kind(),
+        text,
+        file_url,
+        operator_id: operator.map(OperatorId::get),
+        from_user_name: None,
+        date_created: i64::try_from(unix_now()).unwrap_or(i64::MAX),
+    };
+    if let Err(e) = state.store.record_send(message).await {
+        (state.log)(&format!("history: a send could not be recorded: {e}"));
+    }
+}
+
+/// Blinger's answer as ours: its status, its (cleaned) body, its `Retry-After`.
+fn respond(answer: &Answer) -> Response {
+    let mut response = Response::new(Body::from(answer.body.clone()));
+    *response.status_mut() = answer.status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Some(retry) = &answer.retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, retry.clone());
+    }
+    response
+}

@@ -1,0 +1,73 @@
+//! `blinger-gateway` command line: reads the flags (and `BLINGER_GATEWAY_*`), starts the
+//! gateway, prints `blinger-gateway listening on http://ADDR` as its first line, and stops
+//! cleanly on SIGINT/SIGTERM. A bad flag or missing secret: one line on stderr, exit 2.
+
+use std::process::ExitCode;
+
+use blinger_gateway::cli::{Cli, one_line};
+use blinger_gateway::{StartError, start};
+use clap::Parser;
+
+async fn wait_for_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("blinger-gateway: {message}");
+    ExitCode::from(2)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help, --version
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => return usage_error(&one_line(&e)),
+    };
+    let env = |name: &str| std::env::var(name).ok();
+    let config = match cli.into_config(&env) {
+        Ok(config) => config,
+        Err(e) => return usage_error(&e.0),
+    };
+    let dev_login = config.dev_login;
+    let gateway = match start(config).await {
+        Ok(gateway) => gateway,
+        Err(StartError::Config(e)) => return usage_error(&e),
+        Err(e) => {
+            eprintln!("blinger-gateway: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Scripts wait for this exact first line.
+    println!("blinger-gateway listening on {}", gateway.url());
+    if dev_login {
+        println!(
+            "WARNING: --dev-login is on: any local process can get a token for any operator (POST /gateway/dev-token). Demo only."
+        );
+    }
+    wait_for_signal().await;
+    println!("blinger-gateway shutting down");
+    gateway.shutdown().await;
+    ExitCode::SUCCESS
+}

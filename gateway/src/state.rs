@@ -1,0 +1,79 @@
+//! What every handler shares: the keys, the upstream, the cache, the store, the metrics, the
+//! change announcer and the settings.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use tokio::sync::Notify;
+
+use crate::auth::JwtKeys;
+use crate::coalesce::Coalescer;
+use crate::events::ChangeSink;
+use crate::logging::{LogFormat, LogSink};
+use crate::metrics::Metrics;
+use crate::store::SharedStore;
+use crate::upstream::Upstream;
+
+/// The shared state's contents.
+pub struct AppState {
+    /// Verifies browser tokens (and mints dev ones).
+    pub keys: Arc<JwtKeys>,
+    /// Blinger.
+    pub upstream: Upstream,
+    /// Shared GETs.
+    pub coalescer: Coalescer,
+    /// History and webhook queue.
+    pub store: SharedStore,
+    /// `/metrics`.
+    pub metrics: Arc<Metrics>,
+    /// Announces changed conversations (the second step's event stream subscribes).
+    pub changes: Arc<dyn ChangeSink>,
+    /// The webhook path's secret; `None`: ingest off.
+    pub webhook_secret: Option<String>,
+    /// Wakes the webhook worker.
+    pub wake: Notify,
+    /// `POST /gateway/dev-token` is served.
+    pub dev_login: bool,
+    /// Where request lines go.
+    pub log: LogSink,
+    /// How they are written.
+    pub log_format: LogFormat,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("upstream", &self.upstream)
+            .field("dev_login", &self.dev_login)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// A conversation changed (through the gateway or a webhook): drop what is cached for it and
+    /// the lists, and announce it.
+    pub fn changed(&self, conversation: Option<u64>) {
+        self.coalescer.invalidate(conversation);
+        if let Some(id) = conversation {
+            self.changes.changed(id);
+        }
+    }
+}
+
+/// The router's state: cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Shared(pub Arc<AppState>);
+
+impl Deref for Shared {
+    type Target = AppState;
+    fn deref(&self) -> &AppState {
+        &self.0
+    }
+}
+
+impl FromRef<Shared> for Arc<JwtKeys> {
+    fn from_ref(state: &Shared) -> Self {
+        state.keys.clone()
+    }
+}

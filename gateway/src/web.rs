@@ -1,0 +1,59 @@
+//! The HTTP surroundings: security headers on every answer (the sandbox's), CORS for an exact
+//! allow-list of origins, and the static app.
+
+use std::path::Path;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::assumptions::CONTENT_SECURITY_POLICY;
+
+/// CORS for exact origins (never `*`), allowing the `Authentication` header.
+///
+/// # Errors
+/// For `*` or a value that is not a header value.
+pub fn cors_layer(origins: &[String]) -> Result<CorsLayer, String> {
+    let mut list = Vec::with_capacity(origins.len());
+    for origin in origins {
+        if origin == "*" {
+            return Err("--allow-origin must be an exact origin, not *".to_owned());
+        }
+        let value = HeaderValue::from_str(origin.trim_end_matches('/'))
+            .map_err(|_| format!("--allow-origin: invalid origin {origin:?}"))?;
+        list.push(value);
+    }
+    Ok(CorsLayer::new()
+        .allow_origin(AllowOrigin::list(list))
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([
+            HeaderName::from_static("authentication"),
+            header::CONTENT_TYPE,
+        ])
+        .expose_headers([header::RETRY_AFTER])
+        .max_age(std::time::Duration::from_secs(600)))
+}
+
+/// Adds the security headers to every answer.
+pub fn with_security_headers(router: Router) -> Router {
+    router
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+}
+
+/// The built app directory (`index.html` for directories).
+pub fn static_service(dir: &Path) -> ServeDir {
+    ServeDir::new(dir)
+}

@@ -1,0 +1,246 @@
+//! GATEWAY.md, coalescing, bounded concurrency, and Blinger down (502) or slow (504);
+//! `/healthz`, `/metrics`, the static app's headers, the dev login.
+#![allow(clippy::restriction)] // tests unwrap, index and panic
+
+mod common;
+
+use std::time::Duration;
+
+use blinger_gateway::upstream::Limits;
+use common::Setup;
+use serde_json::{Value, json};
+
+const LIST: &str = "/api/conversations/unassigned";
+
+#[tokio::test]
+async fn twenty_concurrent_identical_gets_cost_blinger_at_most_two_requests() {
+    let s = Setup::start(false).await;
+    // slow the list a little so the twenty overlap
+    s.arm_fault(json!({"path": LIST, "delay_ms": 200, "count": 1}))
+        .await;
+    s.reset_counts().await;
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let http = s.http.clone();
+            let url = s.gw(LIST);
+            let jwt = s.jwt(1 + i % 4); // four different operators share the unassigned list
+            tokio::spawn(async move {
+                let r = http
+                    .get(url)
+                    .header("Authentication", jwt)
+                    .send()
+                    .await
+                    .unwrap();
+                (r.status().as_u16(), r.json::<Value>().await.unwrap())
+            })
+        })
+        .collect();
+    let mut bodies = Vec::new();
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        assert_eq!(status, 200);
+        bodies.push(body);
+    }
+    assert!(bodies.windows(2).all(|w| w[0] == w[1]));
+    let upstream = s.upstream_count(LIST).await;
+    assert!((1..=2).contains(&upstream), "upstream requests: {upstream}");
+    assert!(s.gateway.metrics().coalesced_hits() >= 18);
+    // within the window: cached; after a POST on a conversation: fetched again
+    let _ = s.get(2, LIST).await;
+    assert_eq!(s.upstream_count(LIST).await, upstream);
+    let (status, _) = s
+        .post_form(2, "/api/conversations/start", &[("conversation_id", "1")])
+        .await;
+    assert_eq!(status, 200);
+    let (_, after) = s.get(2, LIST).await;
+    assert_eq!(s.upstream_count(LIST).await, upstream + 1);
+    assert!(
+        after["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != 1),
+        "fresh after the action"
+    );
+    // per-operator lists are not shared between operators
+    s.reset_counts().await;
+    let _ = s.get(2, "/api/conversations/unread").await;
+    let _ = s.get(3, "/api/conversations/unread").await;
+    assert_eq!(s.upstream_count("/api/conversations/unread").await, 2);
+}
+
+#[tokio::test]
+async fn blinger_down_is_502_and_slow_is_504() {
+    let closed = common::free_port(); // nothing listens there
+    let s = Setup::start_with(false, |c| blinger_gateway::Config {
+        limits: Limits {
+            timeout: Duration::from_millis(700),
+            ..c.limits
+        },
+        ..c
+    })
+    .await;
+    s.arm_fault(json!({"path": "/api/conversations/get", "delay_ms": 2000, "count": 1}))
+        .await;
+    let started = std::time::Instant::now();
+    let (status, body) = s.get(2, "/api/conversations/get?conversation_id=1").await;
+    assert_eq!(status, 504, "{body}");
+    assert_eq!(body["status"], 504);
+    assert!(started.elapsed() < Duration::from_millis(1800));
+    // a garbage (non-JSON) upstream answer is never passed on
+    s.arm_fault(json!({"path": "/api/operators/all", "status": 502, "body": "html", "count": 1}))
+        .await;
+    let (status, body) = s.get(2, "/api/operators/all").await;
+    assert_eq!(status, 502);
+    assert_eq!(body["status"], 502);
+    // Blinger's own error statuses and Retry-After pass through
+    s.arm_fault(
+        json!({"path": "/api/operators/groups", "status": 429, "retry_after": 7, "count": 1}),
+    )
+    .await;
+    let r = s
+        .http
+        .get(s.gw("/api/operators/groups"))
+        .header("Authentication", s.jwt(2))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.headers()["retry-after"], "7");
+
+    let down = Setup::start_with(false, |c| blinger_gateway::Config {
+        upstream: format!("http://{closed}"),
+        ..c
+    })
+    .await;
+    let (status, body) = down.get(2, LIST).await;
+    assert_eq!(status, 502, "{body}");
+    assert_eq!(body["status"], 502);
+    assert!(body["error"].is_string());
+}
+
+#[tokio::test]
+async fn a_full_upstream_queue_is_503_with_retry_after() {
+    let s = Setup::start_with(false, |c| blinger_gateway::Config {
+        limits: Limits {
+            concurrency: 1,
+            queue: 1,
+            ..c.limits
+        },
+        coalesce: Duration::ZERO,
+        ..c
+    })
+    .await;
+    s.arm_fault(json!({"path": "/api/conversations/get", "delay_ms": 600, "count": 3}))
+        .await;
+    let tasks: Vec<_> = (1..=3)
+        .map(|i| {
+            let http = s.http.clone();
+            let url = s.gw(&format!("/api/conversations/get?conversation_id={i}"));
+            let jwt = s.jwt(2);
+            tokio::spawn(async move {
+                let r = http
+                    .get(url)
+                    .header("Authentication", jwt)
+                    .send()
+                    .await
+                    .unwrap();
+                (
+                    r.status().as_u16(),
+                    r.headers().get("retry-after").is_some(),
+                )
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    statuses.sort();
+    assert_eq!(statuses, [(200, false), (200, false), (503, true)]);
+}
+
+#[tokio::test]
+async fn healthz_metrics_headers_and_dev_login() {
+    let dir = std::env::temp_dir().join(format!("gw-static-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>app</title>").unwrap();
+    let d = dir.clone();
+    let s = Setup::start_with(false, move |c| blinger_gateway::Config {
+        static_dir: Some(d),
+        dev_login: true,
+        allow_origins: vec!["http://app.example".to_owned()],
+        ..c
+    })
+    .await;
+    let r = s.http.get(s.gw("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.text().await.unwrap(), "ok");
+    let r = s.http.get(s.gw("/")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-security-policy"],
+        blinger_sandbox::assumptions::CONTENT_SECURITY_POLICY
+    );
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert!(r.text().await.unwrap().contains("<title>app</title>"));
+    // CORS: the exact origin, with the Authentication header
+    let r = s
+        .http
+        .request(reqwest::Method::OPTIONS, s.gw(LIST))
+        .header("origin", "http://app.example")
+        .header("access-control-request-method", "GET")
+        .header("access-control-request-headers", "authentication")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "http://app.example"
+    );
+    // dev login: a token that works, for the operator asked
+    let r: Value = s
+        .http
+        .post(s.gw("/gateway/dev-token"))
+        .json(&json!({"operator_id": 3}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = r["token"].as_str().unwrap();
+    let r = s
+        .http
+        .post(s.gw("/api/conversations/send-message"))
+        .header("Authentication", token)
+        .form(&[
+            ("conversation_id", "1"),
+            ("operator_id", "2"),
+            ("text", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "the dev token is operator 3's");
+    let _ = s.get(2, LIST).await;
+    let metrics = s
+        .http
+        .get(s.gw("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for needle in [
+        "blinger_gateway_requests_total{route=\"/api/conversations/unassigned\",status=\"200\"}",
+        "blinger_gateway_upstream_requests_total{endpoint=\"/api/conversations/unassigned\",outcome=\"200\"}",
+        "blinger_gateway_upstream_request_duration_seconds_bucket",
+        "blinger_gateway_coalesced_hits_total",
+        "blinger_gateway_requests_total{route=\"/gateway/dev-token\",status=\"200\"}",
+    ] {
+        assert!(metrics.contains(needle), "{needle} in\n{metrics}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
