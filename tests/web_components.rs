@@ -612,6 +612,11 @@ async fn an_unknown_outcome_is_reconciled_never_resent() {
             .count(),
         0
     );
+    // Something typed meanwhile stays; the discarded text goes back after it, not lost.
+    type_into(
+        &by_testid(&m.root, "composer-input").unwrap(),
+        "typed meanwhile",
+    );
     click(&by_testid(&m.root, "timeline-discard").unwrap());
     wait_until("discarded", 5_000, || {
         !items(&m.root)
@@ -619,6 +624,18 @@ async fn an_unknown_outcome_is_reconciled_never_resent() {
             .any(|(_, _, t)| t.contains("and this?"))
     })
     .await;
+    wait_until("back in the composer", 5_000, || {
+        field_value(&m.root) == "typed meanwhile\nand this?"
+    })
+    .await;
+}
+
+/// The composer field's value.
+fn field_value(root: &Element) -> String {
+    by_testid(root, "composer-input")
+        .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+        .map(|t| t.value())
+        .unwrap_or_default()
 }
 
 #[wasm_bindgen_test]

@@ -327,6 +327,32 @@ async fn a_token_provider_is_asked_again_after_a_401() {
 }
 
 #[wasm_bindgen_test]
+async fn a_token_provider_that_never_settles_is_timed_out_and_reported() {
+    let el = host();
+    let events = Recorder::on(&el, &["auth-required", "error"]);
+    let o = options(json!({ "baseUrl": URL, "pollInterval": 1000 }));
+    // A promise that never resolves nor rejects.
+    let hanging = Function::new_no_args("return new Promise(() => {})");
+    set(&o, "tokenProvider", &hanging);
+    let handle = must_mount(&el, &o);
+    wait_until("auth-required after the request budget", 25_000, || {
+        events.count("auth-required") > 0
+    })
+    .await;
+    assert!(events.count("error") > 0, "the host hears what went wrong");
+    let root = inside(&el);
+    wait_until("the signed-out banner", 5_000, || {
+        root.query_selector(".bi-banner--auth").unwrap().is_some()
+    })
+    .await;
+    // A working provider resumes it.
+    let provider = Function::new_no_args(&format!("return Promise.resolve('{TOKEN}')"));
+    handle.set_token_provider(provider.into()).unwrap();
+    rows_shown(&el).await;
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
 async fn auth_required_then_a_new_token_resumes() {
     let el = host();
     let events = Recorder::on(&el, &["auth-required"]);

@@ -50,6 +50,10 @@ impl fmt::Display for Token {
 /// A boxed, non-`Send` future (what wasm futures are).
 pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
+/// How a token provider's own failure begins (a throw, a rejection, a wrong answer, no answer in
+/// time): the session reports these to the host as `error`, besides asking for a new token.
+pub const PROVIDER_FAILED: &str = "tokenProvider";
+
 /// An async function that yields a (fresh) token; called again after a 401.
 pub type TokenProvider = Rc<dyn Fn() -> LocalBoxFuture<'static, Result<Token, String>>>;
 

@@ -22,7 +22,10 @@ pub use blinger_api::{assumptions, error, ids, lists, url, wire};
 pub use lists::{ListName, PerList};
 
 pub use client::{AbortScope, Client, ListMemo, Polled, WebClient};
-pub use config::{ClientConfig, ConfigError, LocalBoxFuture, Token, TokenProvider, TokenSource};
+pub use config::{
+    ClientConfig, ConfigError, DEFAULT_TIMEOUT_MS, LocalBoxFuture, PROVIDER_FAILED, Token,
+    TokenProvider, TokenSource,
+};
 pub use error::ApiError;
 pub use ids::{ConversationId, GroupId, OperatorId, UserId};
 pub use transport::{

@@ -12,7 +12,7 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::api::{Token, TokenProvider};
+use crate::api::{PROVIDER_FAILED, Token, TokenProvider};
 
 /// What the host gave.
 #[derive(Clone, Default)]
@@ -103,22 +103,36 @@ impl TokenCell {
             None => {
                 let answer = provider
                     .call0(&JsValue::UNDEFINED)
-                    .map_err(|e| format!("tokenProvider threw: {}", error_text(&e)))?;
+                    .map_err(|e| format!("{PROVIDER_FAILED} threw: {}", error_text(&e)))?;
                 let p = Promise::resolve(&answer);
                 *self.pending.borrow_mut() = Some((generation, p.clone()));
                 p
             }
         };
-        let result = JsFuture::from(promise).await;
+        // A provider that never settles must not freeze the widget: it gets the budget of one
+        // request, then the call fails as signed out (the next call asks the host again).
+        let result = crate::api::transport::race(
+            JsFuture::from(promise),
+            gloo_timers::future::TimeoutFuture::new(crate::api::DEFAULT_TIMEOUT_MS),
+        )
+        .await;
         if let Ok(mut slot) = self.pending.try_borrow_mut() {
             if slot.as_ref().is_some_and(|(g, _)| *g == generation) {
                 *slot = None;
             }
         }
-        let value = result.map_err(|e| format!("tokenProvider failed: {}", error_text(&e)))?;
+        let Some(result) = result else {
+            return Err(format!(
+                "{PROVIDER_FAILED} did not answer within {} s",
+                crate::api::DEFAULT_TIMEOUT_MS / 1000
+            ));
+        };
+        let value = result.map_err(|e| format!("{PROVIDER_FAILED} failed: {}", error_text(&e)))?;
         match value.as_string() {
             Some(s) if !s.trim().is_empty() => Ok(Token::new(s.trim())),
-            _ => Err("tokenProvider must resolve to a non-empty string".to_owned()),
+            _ => Err(format!(
+                "{PROVIDER_FAILED} must resolve to a non-empty string"
+            )),
         }
     }
 }

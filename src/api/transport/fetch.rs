@@ -1,14 +1,10 @@
 //! The browser's `fetch` behind [`super::FetchTransport`]: one `AbortController` per request, a
 //! timeout racing the whole exchange (headers and body), and the outside abort.
 
-use std::future::{Future, poll_fn};
-use std::pin::pin;
-use std::task::Poll;
-
 use gloo_net::http::{Method as GMethod, RequestBuilder};
 use gloo_timers::future::TimeoutFuture;
 
-use super::{HttpRequest, HttpResponse, Method, TransportError};
+use super::{HttpRequest, HttpResponse, Method, TransportError, race};
 
 pub(super) async fn send(req: HttpRequest) -> Result<HttpResponse, TransportError> {
     if req.abort.as_ref().is_some_and(super::AbortFlag::is_aborted) {
@@ -99,20 +95,4 @@ fn js_err(e: wasm_bindgen::JsValue) -> TransportError {
         .or_else(|| e.as_string())
         .unwrap_or_else(|| "the answer could not be read".to_owned());
     TransportError::Network(message)
-}
-
-/// Polls `work` and `timer`; `None` when the timer fires first.
-async fn race<F: Future, G: Future>(work: F, timer: G) -> Option<F::Output> {
-    let mut work = pin!(work);
-    let mut timer = pin!(timer);
-    poll_fn(move |cx| {
-        if let Poll::Ready(v) = work.as_mut().poll(cx) {
-            return Poll::Ready(Some(v));
-        }
-        if timer.as_mut().poll(cx).is_ready() {
-            return Poll::Ready(None);
-        }
-        Poll::Pending
-    })
-    .await
 }

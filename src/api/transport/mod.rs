@@ -348,3 +348,19 @@ impl Transport for FetchTransport {
 
 #[cfg(target_arch = "wasm32")]
 mod fetch;
+
+/// Polls `work` and `timer`; `None` when the timer fires first.
+pub(crate) async fn race<F: Future, G: Future>(work: F, timer: G) -> Option<F::Output> {
+    let mut work = std::pin::pin!(work);
+    let mut timer = std::pin::pin!(timer);
+    std::future::poll_fn(move |cx| {
+        if let std::task::Poll::Ready(v) = work.as_mut().poll(cx) {
+            return std::task::Poll::Ready(Some(v));
+        }
+        if timer.as_mut().poll(cx).is_ready() {
+            return std::task::Poll::Ready(None);
+        }
+        std::task::Poll::Pending
+    })
+    .await
+}

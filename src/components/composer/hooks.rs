@@ -7,6 +7,7 @@ use super::submit::focus;
 use crate::api::ConversationId;
 use crate::i18n::Key;
 use crate::state::Drift;
+use crate::state::session::reducers::Restored;
 use crate::state::{ComposerRequest, SessionHandle};
 use crate::sync::outbox::SendKind;
 
@@ -30,6 +31,25 @@ pub(super) fn use_draft_of(
         text.set(session.draft(*id, *mode));
         error.set(None);
         confirm.set(Vec::new());
+    });
+}
+
+/// A discarded message of this conversation is back in its draft: the composer switches to its
+/// mode and shows it.
+#[hook]
+pub(super) fn use_restored(
+    session: &SessionHandle,
+    id: ConversationId,
+    restored: Option<Restored>,
+    mode: &UseStateHandle<SendKind>,
+    text: &UseStateHandle<String>,
+) {
+    let (session, mode, text) = (session.clone(), mode.clone(), text.clone());
+    use_effect_with(restored, move |restored| {
+        if let Some(r) = restored.filter(|r| r.conversation == id) {
+            mode.set(r.kind);
+            text.set(session.draft(id, r.kind));
+        }
     });
 }
 

@@ -18,7 +18,8 @@ mod hooks;
 mod submit;
 mod view;
 
-use hooks::{use_draft_of, use_focus_on_switch};
+use crate::state::session::reducers::Restored;
+use hooks::{use_draft_of, use_focus_on_switch, use_restored};
 pub use submit::validate_file_url;
 use submit::{Submit, confirm_callbacks, on_input, on_keydown};
 use view::{Field, closed_view, drift_confirm, mode_tab, submit_bar};
@@ -38,6 +39,9 @@ pub struct ComposerProps {
     /// Storage is unavailable (drafts live only in this tab).
     #[prop_or_default]
     pub degraded: bool,
+    /// The last discarded message, back in its draft: shown when it is this conversation's.
+    #[prop_or_default]
+    pub restored: Option<Restored>,
 }
 
 /// The composer.
@@ -56,6 +60,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
     let input_ref = use_node_ref();
 
     use_draft_of(&session, id, &mode, &text, &error, &confirm);
+    use_restored(&session, id, props.restored, &mode, &text);
     let focus_pending = use_focus_on_switch(&mode, &input_ref, props.request);
 
     let closed = props.conversation.status == Status::Closed;

@@ -62,7 +62,7 @@ pub fn ConversationView(props: &ConversationViewProps) -> Html {
             }
             <Timeline {id} open={open.clone()} sends={props.sends.clone()} operators={sync.operators.clone()} {locale} />
             <Composer conversation={c.clone()} open={open.clone()} me={sync.me} request={props.composer_request}
-                degraded={props.sends.storage_degraded} />
+                degraded={props.sends.storage_degraded} restored={props.sends.restored} />
         </div>
     }
 }

@@ -145,6 +145,10 @@ pub struct Session {
     pub(super) storage: Persisted,
     /// A failed storage write was reported (again only after a write succeeds).
     pub(super) storage_reported: Cell<bool>,
+    /// A failing tokenProvider was reported (again after a new token).
+    pub(super) provider_reported: Cell<bool>,
+    /// Discards so far (each one's text back in a draft).
+    pub(super) restores: Cell<u64>,
     /// This tab's claim on the shared send queue (set once the session exists).
     pub(super) owner: RefCell<Option<QueueOwner>>,
     /// The `storage` event listener (other tabs' writes), removed on shutdown.
@@ -233,6 +237,8 @@ impl Session {
             drafts: RefCell::new(drafts),
             storage,
             storage_reported: Cell::new(false),
+            restores: Cell::new(0),
+            provider_reported: Cell::new(false),
             owner: RefCell::new(None),
             storage_listener: RefCell::new(None),
             channel: RefCell::new(None),
@@ -397,6 +403,7 @@ impl Session {
     pub fn token_changed(&self) {
         // The host may switch tokens without a 401 first: ask the token source again.
         self.client.forget_token();
+        self.provider_reported.set(false);
         let now = now_ms();
         for s in self.schedulers.borrow_mut().iter_mut() {
             s.token_changed(now);

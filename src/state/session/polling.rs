@@ -42,6 +42,15 @@ impl Session {
     pub(super) fn note_error(&self, error: &ApiError) {
         if error.is_unauthorized() {
             self.client.forget_token();
+            // The host's own tokenProvider failed (threw, rejected, never answered): the host
+            // developer hears it as `error` too, once per failure streak.
+            if let ApiError::Unauthorized { message } = error {
+                if message.starts_with(crate::api::PROVIDER_FAILED)
+                    && !self.provider_reported.replace(true)
+                {
+                    self.emit(HostEvent::Error(message.clone()));
+                }
+            }
             self.emit(HostEvent::AuthRequired);
         }
     }

@@ -19,6 +19,19 @@ pub struct SendsState {
     pub drafted: Rc<BTreeSet<ConversationId>>,
     /// Storage is unavailable: drafts and unsent messages live only in this tab.
     pub storage_degraded: bool,
+    /// The last discarded message, put back into its draft (the composer shows it).
+    pub restored: Option<Restored>,
+}
+
+/// A discarded message's text went back into the draft of its conversation and mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Restored {
+    /// The conversation.
+    pub conversation: ConversationId,
+    /// The composer mode it was sent in.
+    pub kind: crate::sync::outbox::SendKind,
+    /// Counts discards, so the same conversation and mode twice is two changes.
+    pub serial: u64,
 }
 
 /// What can happen to [`SendsState`].
@@ -30,6 +43,8 @@ pub enum SendsAction {
     Drafted(BTreeSet<ConversationId>),
     /// Storage degraded.
     Degraded(bool),
+    /// A discarded message is back in its draft.
+    Restored(Restored),
 }
 
 impl Reducible for SendsState {
@@ -40,6 +55,7 @@ impl Reducible for SendsState {
             SendsAction::Outbox(o) if *self.outbox != o => next.outbox = Rc::new(o),
             SendsAction::Drafted(d) if *self.drafted != d => next.drafted = Rc::new(d),
             SendsAction::Degraded(d) if self.storage_degraded != d => next.storage_degraded = d,
+            SendsAction::Restored(r) => next.restored = Some(r),
             _ => return self,
         }
         Rc::new(next)

@@ -6,6 +6,7 @@
 use std::rc::Rc;
 
 use super::machine::{SendRequest, Session, mono_ms, now_ms};
+use super::reducers::{Restored, SendsAction};
 use crate::api::ConversationId;
 use crate::i18n::error_text;
 use crate::state::events::HostEvent;
@@ -53,14 +54,30 @@ impl Session {
         }
     }
 
-    /// The operator's Discard. Returns the item (its text goes back to the composer).
+    /// The operator's Discard. The text is not lost: it goes back into the draft of its
+    /// conversation and mode (after what is already typed there), and the composer shows it.
     pub fn discard(&self, id: LocalId) -> Option<OutboxItem> {
-        let item = self.outbox.borrow_mut().discard(id);
-        if item.is_some() {
-            self.unstore_item(id);
-            self.publish_outbox();
-        }
-        item
+        let item = self.outbox.borrow_mut().discard(id)?;
+        let typed = self.draft(item.conversation, item.kind);
+        let text = if typed.trim().is_empty() {
+            item.text.clone()
+        } else {
+            format!("{typed}\n{}", item.text)
+        };
+        self.set_draft(item.conversation, item.kind, &text);
+        self.save_drafts();
+        self.unstore_item(id);
+        self.publish_outbox();
+        let serial = self.restores.get() + 1;
+        self.restores.set(serial);
+        self.dispatch
+            .sends
+            .dispatch(SendsAction::Restored(Restored {
+                conversation: item.conversation,
+                kind: item.kind,
+                serial,
+            }));
+        Some(item)
     }
 
     /// Whether this tab may post `item`: it owns the queue, or only this tab knows the item.
