@@ -480,6 +480,54 @@ async fn events_and_a_cancelled_before_send() {
     assert_eq!(requests().await["/api/conversations/send-message"], 1);
     let got = sandbox_get(&format!("/api/conversations/get?conversation_id={id}")).await;
     assert_eq!(got["data"]["last_message"], text.as_str());
+
+    // An async `beforeSend` is awaited: a Promise of false cancels (the text stays)…
+    let later = format!("async approval {}", js_sys::Math::random());
+    let input = by_testid(&root, "composer-input").unwrap();
+    type_text(&input, &later);
+    settle().await;
+    let answer_later = |v: &str| {
+        let o = Object::new();
+        set(
+            &o,
+            "beforeSend",
+            &Function::new_with_args(
+                "d",
+                &format!("return new Promise(r => setTimeout(() => r({v}), 300))"),
+            ),
+        );
+        o
+    };
+    handle.update(answer_later("false").into()).unwrap();
+    click(&by_testid(&root, "composer-send").unwrap());
+    sleep_ms(800).await;
+    assert_eq!(
+        events.count("message-sent"),
+        1,
+        "a Promise of false cancels"
+    );
+    assert_eq!(
+        input.dyn_ref::<HtmlTextAreaElement>().unwrap().value(),
+        later
+    );
+    // …a Promise of true sends it once (a second press while the host decides is no second
+    // send), and the composer empties.
+    handle.update(answer_later("true").into()).unwrap();
+    click(&by_testid(&root, "composer-send").unwrap());
+    click(&by_testid(&root, "composer-send").unwrap());
+    wait_until("the approved send", 10_000, || {
+        events.count("message-sent") == 2
+    })
+    .await;
+    sleep_ms(500).await;
+    assert_eq!(events.count("message-sent"), 2, "sent once");
+    assert_eq!(requests().await["/api/conversations/send-message"], 2);
+    wait_until("the composer empties", 5_000, || {
+        by_testid(&root, "composer-input")
+            .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
+            .is_some_and(|t| t.value().is_empty())
+    })
+    .await;
     el.remove_event_listener_with_callback("before-send", canceller.as_ref().unchecked_ref())
         .unwrap();
     handle.destroy();

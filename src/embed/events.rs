@@ -10,8 +10,9 @@ use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 use yew::Callback;
 
-use crate::state::{BeforeSendHook, ByPtr};
+use crate::state::{Approval, BeforeSendHook, ByPtr};
 use crate::state::{HostEvent, SendRequest};
+use wasm_bindgen::JsCast;
 
 /// Dispatches a bubbling, composed `CustomEvent`; returns `false` when a listener cancelled it.
 fn dispatch(element: &HtmlElement, name: &str, detail: &JsValue, cancelable: bool) -> bool {
@@ -56,27 +57,37 @@ fn send_detail(request: &SendRequest) -> Object {
 }
 
 /// Asks the host before each send: the `before-send` event first (`preventDefault()` cancels),
-/// then the `beforeSend` function in `before_send`, if any (`false` or a throw cancels).
+/// then the `beforeSend` function in `before_send`, if any: `false` or a throw cancels; a
+/// returned Promise is awaited (resolving `false`, rejecting, or not settling within the budget
+/// of a request cancel — never send what the host could not check).
 pub(crate) fn before_send_hook(
     element: &HtmlElement,
     before_send: &Rc<RefCell<Option<Function>>>,
 ) -> BeforeSendHook {
     let element = element.clone();
     let before_send = Rc::clone(before_send);
-    ByPtr::<dyn Fn(&SendRequest) -> bool>(Rc::new(move |request: &SendRequest| {
+    ByPtr::<dyn Fn(&SendRequest) -> Approval>(Rc::new(move |request: &SendRequest| {
         let detail = send_detail(request);
         if !dispatch(&element, "before-send", &detail, true) {
-            return false;
+            return Approval::Now(false);
         }
         let hook = before_send.borrow().clone();
-        match hook {
-            // `false` cancels; a hook that throws cancels too (never send what the host could
-            // not check).
-            Some(f) => match f.call1(&element, &detail) {
-                Ok(answer) => answer.as_bool() != Some(false),
-                Err(_) => false,
+        let Some(f) = hook else {
+            return Approval::Now(true);
+        };
+        match f.call1(&element, &detail) {
+            Ok(answer) => match answer.dyn_into::<js_sys::Promise>() {
+                Ok(promise) => Approval::Later(Box::pin(async move {
+                    let settled = crate::api::transport::race(
+                        wasm_bindgen_futures::JsFuture::from(promise),
+                        gloo_timers::future::TimeoutFuture::new(crate::api::DEFAULT_TIMEOUT_MS),
+                    )
+                    .await;
+                    matches!(settled, Some(Ok(v)) if v.as_bool() != Some(false))
+                })),
+                Err(answer) => Approval::Now(answer.as_bool() != Some(false)),
             },
-            None => true,
+            Err(_) => Approval::Now(false),
         }
     }))
 }

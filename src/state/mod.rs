@@ -16,7 +16,9 @@ pub use events::HostEvent;
 pub use handles::{BeforeSendHook, ComposerRequest, SessionHandle};
 pub use inbox::{InboxAction, InboxState, SortOrder};
 pub use open::{Action, ActionKind, ActionState, Drift, OpenAction, OpenState};
-pub use session::{BeforeSend, Dispatchers, SendRequest, SendsState, Session, SyncState};
+pub use session::{
+    Approval, BeforeSend, Dispatchers, SendRequest, SendStart, SendsState, Session, SyncState,
+};
 pub use view::View;
 
 /// A client's conversation for the reducer tests: unassigned, one unread, the client spoke last

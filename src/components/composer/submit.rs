@@ -70,7 +70,7 @@ impl Submit {
                 return;
             }
         }
-        if self.session.send(self.id, mode, value).is_some() {
+        if let crate::state::SendStart::Queued(_) = self.session.send(self.id, mode, value) {
             self.session.clear_draft(self.id, mode);
             self.text.set(String::new());
             self.error.set(None);

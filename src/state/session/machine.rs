@@ -113,8 +113,37 @@ pub struct SendRequest {
     pub text: String,
 }
 
+/// The host's answer to a send: at once, or later (a Promise); `false` cancels.
+pub enum Approval {
+    /// Decided now.
+    Now(bool),
+    /// Decided when this resolves (already bounded by a timeout that answers `false`).
+    Later(crate::api::LocalBoxFuture<'static, bool>),
+}
+
+impl std::fmt::Debug for Approval {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Now(b) => write!(f, "Now({b})"),
+            Self::Later(_) => f.write_str("Later(..)"),
+        }
+    }
+}
+
 /// Asked before every send; `false` cancels it (the text stays in the composer).
-pub type BeforeSend = Rc<dyn Fn(&SendRequest) -> bool>;
+pub type BeforeSend = Rc<dyn Fn(&SendRequest) -> Approval>;
+
+/// What became of a send the operator asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SendStart {
+    /// Queued under this id (the composer clears).
+    Queued(LocalId),
+    /// The host cancelled it (the text stays).
+    Cancelled,
+    /// The host decides later; the text stays until it approves (then the draft is cleared and
+    /// the composer told), and stays for good if it declines.
+    AwaitingHost,
+}
 
 /// The `storage` event listener a session registers.
 pub(super) type StorageListener = Closure<dyn FnMut(web_sys::StorageEvent)>;
@@ -147,6 +176,9 @@ pub struct Session {
     pub(super) storage_reported: Cell<bool>,
     /// A failing tokenProvider was reported (again after a new token).
     pub(super) provider_reported: Cell<bool>,
+    /// Sends waiting for the host's asynchronous approval (a second press of Send for the same
+    /// text is not a second send).
+    pub(super) approvals: RefCell<Vec<SendRequest>>,
     /// Discards so far (each one's text back in a draft).
     pub(super) restores: Cell<u64>,
     /// This tab's claim on the shared send queue (set once the session exists).
@@ -238,6 +270,7 @@ impl Session {
             storage,
             storage_reported: Cell::new(false),
             restores: Cell::new(0),
+            approvals: RefCell::new(Vec::new()),
             provider_reported: Cell::new(false),
             owner: RefCell::new(None),
             storage_listener: RefCell::new(None),

@@ -19,5 +19,5 @@ pub mod reducers;
 mod sends;
 mod stored;
 
-pub use machine::{BeforeSend, Dispatchers, SendRequest, Session, now_ms};
+pub use machine::{Approval, BeforeSend, Dispatchers, SendRequest, SendStart, Session, now_ms};
 pub use reducers::{SendsAction, SendsState, SyncAction, SyncState};

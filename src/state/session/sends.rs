@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use super::machine::{SendRequest, Session, mono_ms, now_ms};
+use super::machine::{Approval, SendRequest, SendStart, Session, mono_ms, now_ms};
 use super::reducers::{Restored, SendsAction};
 use crate::api::ConversationId;
 use crate::i18n::error_text;
@@ -14,7 +14,8 @@ use crate::state::open::OpenAction;
 use crate::sync::outbox::{Evidence, LocalId, OutboxItem, SendKind, SendState};
 
 impl Session {
-    /// Queues a send. Returns `None` when the host's `before-send` cancelled it.
+    /// Queues a send once the host's `before-send` approves it (at once, or when its Promise
+    /// resolves `true`; `false`, a rejection or no answer in time cancel and keep the text).
     ///
     /// The item is written to storage before anything else; if the write fails it stays in
     /// this tab (which then sends it itself) and the failure is reported.
@@ -23,25 +24,69 @@ impl Session {
         conversation: ConversationId,
         kind: SendKind,
         text: String,
-    ) -> Option<LocalId> {
+    ) -> SendStart {
         let request = SendRequest {
             conversation,
             kind,
             text,
         };
-        if let Some(hook) = &self.before_send {
-            if !hook(&request) {
-                return None;
+        if self.approvals.borrow().contains(&request) {
+            return SendStart::AwaitingHost;
+        }
+        let approval = match &self.before_send {
+            Some(hook) => hook(&request),
+            None => Approval::Now(true),
+        };
+        match approval {
+            Approval::Now(true) => SendStart::Queued(self.enqueue(request)),
+            Approval::Now(false) => SendStart::Cancelled,
+            Approval::Later(answer) => {
+                self.approvals.borrow_mut().push(request.clone());
+                let this = Rc::clone(self);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let approved = answer.await;
+                    this.approvals.borrow_mut().retain(|r| *r != request);
+                    if !approved || this.stopped.get() {
+                        return;
+                    }
+                    let (conversation, kind) = (request.conversation, request.kind);
+                    let sent = request.text.clone();
+                    this.enqueue(request);
+                    // What the operator typed since stays; the approved text leaves the draft.
+                    if this.draft(conversation, kind).trim() == sent.trim() {
+                        this.clear_draft(conversation, kind);
+                        this.tell_composer(conversation, kind);
+                    }
+                });
+                SendStart::AwaitingHost
             }
         }
-        let id = self
-            .outbox
-            .borrow_mut()
-            .enqueue(conversation, kind, request.text, now_ms());
+    }
+
+    fn enqueue(self: &Rc<Self>, request: SendRequest) -> LocalId {
+        let id = self.outbox.borrow_mut().enqueue(
+            request.conversation,
+            request.kind,
+            request.text,
+            now_ms(),
+        );
         self.store_item(id);
         self.publish_outbox();
         self.drive_outbox();
-        Some(id)
+        id
+    }
+
+    /// The draft of a conversation and mode changed outside the composer: it shows it again.
+    fn tell_composer(&self, conversation: ConversationId, kind: SendKind) {
+        let serial = self.restores.get() + 1;
+        self.restores.set(serial);
+        self.dispatch
+            .sends
+            .dispatch(SendsAction::Restored(Restored {
+                conversation,
+                kind,
+                serial,
+            }));
     }
 
     /// The operator's Retry of a failed or unconfirmed item (an unconfirmed one is checked
