@@ -275,9 +275,29 @@ fn per_conversation_order() {
     o.begin(a1, None, NOW_MS).unwrap();
     assert_eq!(o.ready(), vec![b1]);
     o.on_error(a1, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
-    assert_eq!(o.ready(), vec![b1], "a2 still waits while a1 is reconciled");
+    assert_eq!(o.ready(), vec![b1], "a2 waits for a1's first check");
     settle(&mut o, a1, &seen("1", 1_800_000_000));
     assert_eq!(o.ready(), vec![a2, b1]);
+
+    // A first check that does not show it lets the later items go while it is checked again.
+    let mut o = Outbox::new();
+    let a1 = o.enqueue(C1, SendKind::Reply, "1", NOW_MS);
+    let a2 = o.enqueue(C1, SendKind::Reply, "2", NOW_MS);
+    o.begin(a1, None, NOW_MS).unwrap();
+    o.on_error(a1, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
+    let e = Evidence {
+        conversation: &seen("other", 1),
+        history: None,
+        me: None,
+    };
+    let s = o
+        .reconcile(a1, &e, 0, blinger_inbox::i18n::Locale::En)
+        .unwrap();
+    assert!(
+        matches!(s, SendState::NeedsReconcile { checks: 1, .. }),
+        "{s:?}"
+    );
+    assert_eq!(o.ready(), vec![a2]);
 }
 
 #[test]

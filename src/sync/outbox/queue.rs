@@ -186,7 +186,7 @@ impl Outbox {
     }
 
     /// Items that may start now: per conversation, the first queued item when no earlier item
-    /// of that conversation is sending or reconciling.
+    /// of that conversation is sending or waiting for its first check.
     #[must_use]
     pub fn ready(&self) -> Vec<LocalId> {
         let mut busy: Vec<ConversationId> = Vec::new();
@@ -196,7 +196,10 @@ impl Outbox {
                 continue;
             }
             match item.state {
-                SendState::Sending | SendState::NeedsReconcile { .. } => {
+                // Until its first check, an unknown outcome holds the conversation's later items
+                // back (it is most likely there, and they go after it); once a check did not
+                // show it, they go on while it is checked again in the background.
+                SendState::Sending | SendState::NeedsReconcile { checks: 0, .. } => {
                     busy.push(item.conversation);
                 }
                 SendState::Queued => {
