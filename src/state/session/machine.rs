@@ -22,6 +22,7 @@ use crate::sync::storage::{Persisted, namespace};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
+use super::approval::Approval;
 use super::owner::QueueOwner;
 use crate::sync::shared::restore;
 
@@ -113,37 +114,8 @@ pub struct SendRequest {
     pub text: String,
 }
 
-/// The host's answer to a send: at once, or later (a Promise); `false` cancels.
-pub enum Approval {
-    /// Decided now.
-    Now(bool),
-    /// Decided when this resolves (already bounded by a timeout that answers `false`).
-    Later(crate::api::LocalBoxFuture<'static, bool>),
-}
-
-impl std::fmt::Debug for Approval {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Now(b) => write!(f, "Now({b})"),
-            Self::Later(_) => f.write_str("Later(..)"),
-        }
-    }
-}
-
 /// Asked before every send; `false` cancels it (the text stays in the composer).
 pub type BeforeSend = Rc<dyn Fn(&SendRequest) -> Approval>;
-
-/// What became of a send the operator asked for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SendStart {
-    /// Queued under this id (the composer clears).
-    Queued(LocalId),
-    /// The host cancelled it (the text stays).
-    Cancelled,
-    /// The host decides later; the text stays until it approves (then the draft is cleared and
-    /// the composer told), and stays for good if it declines.
-    AwaitingHost,
-}
 
 /// The `storage` event listener a session registers.
 pub(super) type StorageListener = Closure<dyn FnMut(web_sys::StorageEvent)>;

@@ -11,6 +11,7 @@
 //! block), `owner` (the one tab per origin that posts the queue), and [`reducers`].
 
 mod actions;
+mod approval;
 mod drafts;
 pub mod machine;
 mod owner;
@@ -19,5 +20,6 @@ pub mod reducers;
 mod sends;
 mod stored;
 
-pub use machine::{Approval, BeforeSend, Dispatchers, SendRequest, SendStart, Session, now_ms};
+pub use approval::{Approval, SendStart};
+pub use machine::{BeforeSend, Dispatchers, SendRequest, Session, now_ms};
 pub use reducers::{SendsAction, SendsState, SyncAction, SyncState};

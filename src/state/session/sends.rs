@@ -5,7 +5,8 @@
 
 use std::rc::Rc;
 
-use super::machine::{Approval, SendRequest, SendStart, Session, mono_ms, now_ms};
+use super::approval::{Approval, SendStart};
+use super::machine::{SendRequest, Session, mono_ms, now_ms};
 use super::reducers::{Restored, SendsAction};
 use crate::api::ConversationId;
 use crate::i18n::error_text;
