@@ -92,13 +92,7 @@ impl Outbox {
             item.set(SendState::Queued);
             item.started_at = None;
         } else if let Some(wait) = RECONCILE_BACKOFF_MS.get(checks as usize) {
-            item.state = SendState::NeedsReconcile {
-                reason,
-                checks: checks + 1,
-                then_retry,
-            };
-            item.check_after = Some(now.saturating_add(*wait));
-            item.rev += 1;
+            item.check_later(reason, checks + 1, now.saturating_add(*wait));
         } else {
             item.set(SendState::Unconfirmed {
                 reason: Key::OutboxNotConfirmed.text(locale).to_owned(),
@@ -124,13 +118,7 @@ impl Outbox {
         };
         match RECONCILE_BACKOFF_MS.get(checks as usize) {
             Some(wait) if !then_retry => {
-                item.state = SendState::NeedsReconcile {
-                    reason,
-                    checks: checks + 1,
-                    then_retry,
-                };
-                item.check_after = Some(now.saturating_add(*wait));
-                item.rev += 1;
+                item.check_later(reason, checks + 1, now.saturating_add(*wait));
             }
             _ => item.set(SendState::Unconfirmed {
                 reason: uncheckable_text(error, locale),
@@ -140,6 +128,16 @@ impl Outbox {
 }
 
 impl OutboxItem {
+    /// Not shown yet: checked again at `at` (monotonic ms), one revision later.
+    fn check_later(&mut self, reason: String, checks: u32, at: u64) {
+        self.set(SendState::NeedsReconcile {
+            reason,
+            checks,
+            then_retry: false,
+        });
+        self.check_after = Some(at);
+    }
+
     /// Another send of the same words in the same conversation and kind, started around the
     /// same time: the evidence of one cannot tell it from the other.
     fn is_twin_of(&self, other: &OutboxItem) -> bool {
