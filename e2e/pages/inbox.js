@@ -60,9 +60,18 @@ export class InboxPage {
     await this.page.evaluate(() => document.activeElement?.blur?.());
   }
 
+  /**
+   * Clicks the conversation's row until its view is open. Playwright's click teleports the
+   * pointer: a row that moves (new activity re-sorts the list) between locating and clicking
+   * takes the click meant for another; an operator's pointer is in the list first, which holds
+   * the rows still.
+   */
   async open(id) {
-    await this.row(id).click();
-    await expect(this.page.getByTestId('conversation-view')).toHaveAttribute('data-conversation-id', String(id));
+    const view = this.page.getByTestId('conversation-view');
+    await expect(async () => {
+      await this.row(id).click();
+      await expect(view).toHaveAttribute('data-conversation-id', String(id), { timeout: 2_000 });
+    }).toPass({ timeout: 20_000 });
   }
 
   async refresh() {

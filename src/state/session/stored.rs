@@ -1,5 +1,5 @@
 //! What a session keeps in storage and shares with the other tabs of its origin: one key per
-//! outbox item and per draft (`sync::storage::shared`), written as they change, merged (never
+//! outbox item and per draft (`sync::shared`), written as they change, merged (never
 //! overwritten) when another tab or widget writes them, and a write that fails reported once
 //! (notice + `error` event) while the data stays in this tab.
 //!
