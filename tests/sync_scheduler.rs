@@ -3,7 +3,9 @@
 #![allow(clippy::restriction)] // tests unwrap, index and panic
 
 use blinger_inbox::api::ApiError;
-use blinger_inbox::sync::{PollConfig, PollScheduler, PollState, Verdict};
+use blinger_inbox::sync::{
+    MAX_RETRY_AFTER_SECS, PollConfig, PollScheduler, PollState, Verdict, retry_after_ms,
+};
 use proptest::prelude::*;
 
 fn sched() -> PollScheduler {
@@ -210,15 +212,55 @@ fn retry_after_longer_than_backoff_cap_still_holds() {
     s.finish(
         t,
         Err(&ApiError::RateLimited {
-            retry_after_secs: Some(600),
+            retry_after_secs: Some(240),
         }),
         0,
     );
-    assert_eq!(s.next_due(0), Some(600_000));
+    assert_eq!(s.next_due(0), Some(240_000));
     match s.state() {
-        PollState::Backoff { retry_at, .. } => assert_eq!(retry_at, 600_000),
+        PollState::Backoff { retry_at, .. } => assert_eq!(retry_at, 240_000),
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn retry_after_is_capped_at_five_minutes() {
+    assert_eq!(MAX_RETRY_AFTER_SECS, 300);
+    assert_eq!(retry_after_ms(30), 30_000);
+    assert_eq!(retry_after_ms(86_400), 300_000);
+    assert_eq!(retry_after_ms(u64::MAX), 300_000);
+    let mut s = sched();
+    let t = s.begin(0).unwrap();
+    s.finish(
+        t,
+        Err(&ApiError::RateLimited {
+            retry_after_secs: Some(86_400),
+        }),
+        1_000,
+    );
+    assert_eq!(
+        s.next_due(1_000),
+        Some(301_000),
+        "a day-long Retry-After waits 5 min"
+    );
+    assert!(s.begin(300_999).is_none());
+    assert!(s.begin(301_000).is_some());
+}
+
+#[test]
+fn a_hold_from_another_request_delays_polls_and_never_shortens() {
+    let mut s = sched();
+    let t = s.begin(0).unwrap();
+    s.finish(t, Ok(()), 0);
+    // A send answered 429 with Retry-After: 20 at t = 1 s: the host is held, polls included.
+    s.hold_until(21_000);
+    s.poke(2_000);
+    assert!(s.begin(2_000).is_none(), "poke waits for the hold");
+    assert!(s.begin(20_999).is_none());
+    // A shorter hold later never shortens the first.
+    s.hold_until(5_000);
+    assert!(s.begin(20_999).is_none());
+    assert!(s.begin(21_000).is_some());
 }
 
 #[test]

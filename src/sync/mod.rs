@@ -17,7 +17,10 @@ pub mod timeline;
 pub use diff::{Change, dedupe, diff, same_content};
 pub use drafts::Drafts;
 pub use outbox::{LocalId, Outbox, OutboxItem, SendJob, SendKind, SendState};
-pub use scheduler::{PollConfig, PollScheduler, PollState, RequestTicket, Rng, Verdict};
+pub use scheduler::{
+    MAX_RETRY_AFTER_SECS, PollConfig, PollScheduler, PollState, RequestTicket, Rng, Verdict,
+    retry_after_ms,
+};
 pub use storage::{KvStorage, MemoryStorage, Persisted, StorageError, namespace};
 pub use timeline::{EntrySource, EntryState, ObservedMessage, TimelineEntry, merge};
 

@@ -6,7 +6,7 @@
 //! Rules: interval while visible (default 5 s) and while hidden (default 60 s); immediately on
 //! becoming visible, on `online` and after an action ([`poke`](PollScheduler::poke)); at most one
 //! request in flight; exponential backoff with full jitter on errors (base 1 s, cap 60 s);
-//! `Retry-After` honoured (never earlier, even for a poke); stop on 401 until
+//! `Retry-After` honoured (never earlier, even for a poke; capped at 5 min); stop on 401 until
 //! [`token_changed`](PollScheduler::token_changed). Tickets are numbered, and a response older
 //! than the one already applied is dropped.
 
@@ -31,6 +31,16 @@ pub struct PollConfig {
 pub const DEFAULT_VISIBLE_INTERVAL_MS: u64 = 5_000;
 /// The smallest visible poll interval a host may set (ms).
 pub const MIN_VISIBLE_INTERVAL_MS: u64 = 1_000;
+/// The longest wait a `Retry-After` can impose (s): a server asking for hours (or a bad
+/// header) must not silence the inbox for the day.
+pub const MAX_RETRY_AFTER_SECS: u64 = 300;
+
+/// A `Retry-After` of `secs`, capped at [`MAX_RETRY_AFTER_SECS`], in ms.
+#[must_use]
+pub fn retry_after_ms(secs: u64) -> u64 {
+    secs.min(MAX_RETRY_AFTER_SECS).saturating_mul(1000)
+}
+
 /// Poll interval while the page is hidden (ms); never shorter than the visible one.
 pub const DEFAULT_HIDDEN_INTERVAL_MS: u64 = 60_000;
 
@@ -261,7 +271,7 @@ impl PollScheduler {
                 let delay = self.backoff_delay(self.failures);
                 self.due_at = now + delay;
                 if let Some(secs) = e.retry_after_secs() {
-                    self.not_before = self.not_before.max(now + secs.saturating_mul(1000));
+                    self.hold_until(now.saturating_add(retry_after_ms(secs)));
                 }
                 self.last_error = Some(e.clone());
                 Verdict::Apply
@@ -303,6 +313,11 @@ impl PollScheduler {
     #[must_use]
     pub fn is_visible(&self) -> bool {
         self.visible
+    }
+
+    /// No request before `until` (a `Retry-After` the host answered to any request).
+    pub fn hold_until(&mut self, until: u64) {
+        self.not_before = self.not_before.max(until);
     }
 
     /// The browser came back online: poll at once (Retry-After still holds).
