@@ -79,6 +79,19 @@ impl fmt::Debug for TokenSource {
     }
 }
 
+impl TokenSource {
+    /// The same source: none for both, the same fixed token, or the very same provider.
+    #[must_use]
+    pub fn same_as(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::None, Self::None) => true,
+            (Self::Fixed(a), Self::Fixed(b)) => a == b,
+            (Self::Provider(a), Self::Provider(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
 /// A configuration that cannot work.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum ConfigError {
@@ -146,6 +159,18 @@ impl ClientConfig {
     pub fn with_history_url(mut self, template: Option<String>) -> Self {
         self.history_url = template;
         self
+    }
+
+    /// Whether a client made from `other` talks to the same server, as the same operator, in the
+    /// same way: a session bound to one can keep running when the configuration becomes the
+    /// other (only options outside the client changed).
+    #[must_use]
+    pub fn same_client(&self, other: &Self) -> bool {
+        self.base_url == other.base_url
+            && self.operator_id == other.operator_id
+            && self.timeout_ms == other.timeout_ms
+            && self.history_url == other.history_url
+            && self.token.same_as(&other.token)
     }
 
     /// Checks the configuration and normalises it (trailing `/` stripped, blanks trimmed).

@@ -9,8 +9,8 @@ use super::freshness::Freshness;
 pub use super::row_list::{RowList, RowListProps};
 use crate::api::ConversationId;
 use crate::i18n::{Key, Locale, error_text};
-use crate::state::SessionHandle;
 use crate::state::session::{SendsState, SyncState};
+use crate::state::{ConfigHandle, SessionHandle};
 use crate::state::{InboxAction, InboxState, SortOrder, View};
 use crate::sync::scheduler::PollState;
 
@@ -32,10 +32,11 @@ pub struct InboxListProps {
 /// The list pane.
 #[component]
 pub fn InboxList(props: &InboxListProps) -> Html {
+    let config = use_context::<ConfigHandle>();
     let session = use_context::<SessionHandle>();
-    let locale = session
-        .as_ref()
-        .map(|s| s.config.locale)
+    let locale = config
+        .or_else(|| session.as_ref().map(|s| s.config()))
+        .map(|c| c.locale)
         .unwrap_or_default();
     let t = |k: Key| k.text(locale);
     let state = &props.state;
@@ -192,7 +193,7 @@ fn connection_banner(sync: &SyncState, locale: Locale) -> Html {
             retry_at, error, ..
         }) => {
             let secs = retry_at
-                .saturating_sub(crate::state::session::now_ms())
+                .saturating_sub(crate::state::session::mono_ms())
                 .div_ceil(1000);
             html! {
                 <Banner kind={BannerKind::Error} title={t(Key::BackoffTitle)}

@@ -140,3 +140,37 @@ impl WidgetConfig {
 
 /// The configuration shared with the components, compared by identity.
 pub type ConfigHandle = ByPtr<WidgetConfig>;
+
+impl WidgetConfig {
+    /// What a session is bound to (see [`SessionKey`]).
+    #[must_use]
+    pub fn session_key(&self) -> SessionKey {
+        SessionKey(self.client.clone())
+    }
+
+    /// The visible and hidden poll intervals in force: at least the minimum, and the hidden one
+    /// never shorter than the visible one.
+    #[must_use]
+    pub fn poll_config(&self) -> PollConfig {
+        let visible = self.poll_interval_ms.max(MIN_POLL_MS);
+        PollConfig {
+            visible_interval_ms: visible,
+            hidden_interval_ms: self.hidden_poll_interval_ms.max(visible),
+            ..PollConfig::default()
+        }
+    }
+}
+
+/// The part of a configuration a session cannot change while it runs: which server, which
+/// operator, the token source, the history URL and the request budget. Two configurations with
+/// equal keys share one session; every other option (language, theme, send key, poll intervals,
+/// the Undo window) is applied to the running session, so in-flight sends, a scheduled Close
+/// and the drafts are untouched by it.
+#[derive(Clone, Debug)]
+pub struct SessionKey(pub ClientConfig);
+
+impl PartialEq for SessionKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.same_client(&other.0)
+    }
+}

@@ -18,6 +18,7 @@ pub use inbox::{InboxAction, InboxState, SortOrder};
 pub use open::{Action, ActionKind, ActionState, Drift, OpenAction, OpenState};
 pub use session::{
     Approval, BeforeSend, Dispatchers, SendRequest, SendStart, SendsState, Session, SyncState,
+    drop_handover,
 };
 pub use view::View;
 

@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::api::{Conversation, Status, UserId};
 use crate::i18n::Key;
-use crate::state::{ComposerRequest, SessionHandle};
+use crate::state::{ComposerRequest, ConfigHandle, SessionHandle};
 use crate::state::{Drift, OpenState};
 use crate::sync::outbox::SendKind;
 
@@ -47,10 +47,12 @@ pub struct ComposerProps {
 /// The composer.
 #[component]
 pub fn Composer(props: &ComposerProps) -> Html {
+    let config = use_context::<ConfigHandle>();
     let Some(session) = use_context::<SessionHandle>() else {
         return html! {};
     };
-    let locale = session.config.locale;
+    let config = config.unwrap_or_else(|| session.config());
+    let locale = config.locale;
     let t = |k: Key| k.text(locale);
     let id = props.conversation.id;
     let mode = use_state(|| SendKind::Reply);
@@ -86,7 +88,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
         })
     };
     let oninput = on_input(&session, id, &mode, &text, &error);
-    let send_key = session.config.send_key;
+    let send_key = config.send_key;
     let onkeydown = on_keydown(send_key, do_send.clone());
     let set_mode = |m: SendKind| {
         let mode = mode.clone();

@@ -56,8 +56,8 @@ pub(super) fn toolbar(
     sync: &SyncState,
     c: &Conversation,
     mine: bool,
+    locale: Locale,
 ) -> Html {
-    let locale = session.config.locale;
     let t = |k: Key| k.text(locale);
     let busy = matches!(
         open.action,

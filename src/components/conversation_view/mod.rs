@@ -12,7 +12,7 @@ use crate::components::timeline::Timeline;
 use crate::i18n::{Key, Locale, error_text};
 use crate::state::session::{SendsState, SyncState};
 use crate::state::{ActionKind, ActionState, OpenState};
-use crate::state::{ComposerRequest, SessionHandle};
+use crate::state::{ComposerRequest, ConfigHandle, SessionHandle};
 use header::{action_feedback, toolbar, who};
 
 /// Props of [`ConversationView`].
@@ -36,10 +36,11 @@ pub struct ConversationViewProps {
 /// The conversation pane.
 #[component]
 pub fn ConversationView(props: &ConversationViewProps) -> Html {
+    let config = use_context::<ConfigHandle>();
     let Some(session) = use_context::<SessionHandle>() else {
         return html! {};
     };
-    let locale = session.config.locale;
+    let locale = config.unwrap_or_else(|| session.config()).locale;
     let open = &props.open;
     let Some(id) = open.id else { return html! {} };
     use_next_after_close(open, id, &props.onclosed_next);
@@ -54,7 +55,7 @@ pub fn ConversationView(props: &ConversationViewProps) -> Html {
             <header class="bi-header">
                 <button type="button" class="bi-button bi-button--small bi-back" onclick={onback} aria-label={Key::BackToList.text(locale)}>{ "←" }</button>
                 { who(&c, sync, mine, locale) }
-                { toolbar(&session, open, sync, &c, mine) }
+                { toolbar(&session, open, sync, &c, mine, locale) }
             </header>
             { action_feedback(&session, open, locale) }
             if let Some(e) = &open.error {

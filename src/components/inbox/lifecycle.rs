@@ -1,5 +1,6 @@
-//! The root's lifecycle: one [`Session`] per configuration (started, ticked every 250 ms,
-//! shut down on unmount or a new configuration, the open conversation kept open across it), the
+//! The root's lifecycle: one [`Session`] per session key (started, ticked every 250 ms,
+//! reconfigured when other options change, handing its work over to the next one when the key
+//! changes, shut down on unmount, the open conversation kept open across it), the
 //! drafts saved when the page is hidden, and what the host hears of the lists.
 
 use std::rc::Rc;
@@ -9,7 +10,8 @@ use yew::prelude::*;
 
 use crate::api::ConversationId;
 use crate::state::{
-    BeforeSendHook, ByPtr, ConfigHandle, Dispatchers, HostEvent, InboxState, Session, SessionHandle,
+    BeforeSendHook, ByPtr, ConfigHandle, Dispatchers, HostEvent, InboxState, Session,
+    SessionHandle, drop_handover,
 };
 
 /// The three API lists, concatenated (a conversation may appear twice), and my user id.
@@ -21,8 +23,10 @@ pub struct ListsSnapshot {
     pub me: Option<crate::api::UserId>,
 }
 
-/// The session for `config`, or why the configuration cannot work. A new configuration is a new
-/// session: the old one is shut down and `reopen` (the open conversation) is opened in the new.
+/// The session for `config`, or why the configuration cannot work. Options that do not bind the
+/// session are applied to it; a change of its key is a new session, to which the old one hands
+/// its work (sends in flight, a scheduled action) and in which `reopen` (the open conversation)
+/// is opened. Unmounting shuts the session down.
 #[hook]
 pub(super) fn use_session(
     config: &ConfigHandle,
@@ -34,10 +38,26 @@ pub(super) fn use_session(
 ) -> Rc<Result<SessionHandle, String>> {
     let session = {
         let hook = before_send.map(|h| h.0);
-        use_memo(config.clone(), move |config| {
-            Session::new(config.clone(), dispatchers, onevent, hook).map(ByPtr)
+        let config = config.clone();
+        let dispatchers = dispatchers.clone();
+        use_memo(config.session_key(), move |_| {
+            Session::new(config, dispatchers, onevent, hook).map(ByPtr)
         })
     };
+    // The session of the latest render: an effect cleanup that finds another one there was
+    // replaced (hand over), one that finds itself was unmounted (shut down).
+    let latest = use_mut_ref(|| None::<SessionHandle>);
+    *latest.borrow_mut() = (*session).clone().ok();
+    {
+        let session = (*session).clone();
+        use_effect_with(config.clone(), move |config| {
+            if let Ok(s) = &session {
+                if s.config() != *config {
+                    s.reconfigure(config.clone());
+                }
+            }
+        });
+    }
     {
         let session = (*session).clone();
         use_effect_with(session.clone().ok(), move |_| {
@@ -59,7 +79,12 @@ pub(super) fn use_session(
                 drop(ticker);
                 drop(savers);
                 if let Ok(s) = &session {
-                    s.shutdown();
+                    let next = latest.borrow().clone();
+                    match next {
+                        Some(next) if next != *s => next.adopt(s, s.retire()),
+                        Some(_) => s.shutdown(),
+                        None => drop_handover(&dispatchers, s.retire()),
+                    }
                 }
                 onsession.emit(None);
             }

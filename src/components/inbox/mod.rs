@@ -101,6 +101,7 @@ pub fn Inbox(props: &InboxProps) -> Html {
 
     let has_open = open.id.is_some();
     html! {
+        <ContextProvider<ConfigHandle> context={props.config.clone()}>
         <ContextProvider<SessionHandle> context={session.clone()}>
             <div class={classes!("bi-root", has_open.then_some("bi-root--open"))}
                 data-theme={props.config.theme.as_str()}
@@ -126,6 +127,7 @@ pub fn Inbox(props: &InboxProps) -> Html {
                 }
             </div>
         </ContextProvider<SessionHandle>>
+        </ContextProvider<ConfigHandle>>
     }
 }
 

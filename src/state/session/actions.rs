@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use super::handover::Posting;
 use super::machine::Session;
 use crate::api::ConversationId;
 use crate::i18n::error_text;
@@ -13,18 +14,10 @@ impl Session {
     /// Runs a header action on the open conversation; Close and Unassign wait for Undo first.
     pub fn act(self: &Rc<Self>, action: Action) {
         let Some(id) = self.open_id.get() else { return };
-        let kind = action.kind();
-        if kind.has_undo() && self.config.undo_ms > 0 {
-            let until = js_sys::Date::now() + f64::from(self.config.undo_ms);
-            self.dispatch
-                .open
-                .dispatch(OpenAction::Action(ActionState::Scheduled { kind, until }));
-            let this = Rc::clone(self);
-            let timer = gloo_timers::callback::Timeout::new(self.config.undo_ms, move || {
-                this.undo.borrow_mut().take();
-                this.call_action(id, action);
-            });
-            *self.undo.borrow_mut() = Some(timer);
+        let undo_ms = self.config.borrow().undo_ms;
+        if action.kind().has_undo() && undo_ms > 0 {
+            let until = js_sys::Date::now() + f64::from(undo_ms);
+            self.schedule(id, action, u64::from(undo_ms), until);
         } else {
             self.call_action(id, action);
         }
@@ -52,21 +45,28 @@ impl Session {
             .open
             .dispatch(OpenAction::Action(ActionState::Pending(kind)));
         let this = Rc::clone(self);
+        let posting = Posting::start(self);
         wasm_bindgen_futures::spawn_local(async move {
             let result = match action {
-                Action::Take => this.client.start(id).await,
-                Action::Close => this.client.close(id).await,
-                Action::Unassign => this.client.unassign(id).await,
-                Action::AssignOperator(op) => this.client.assign_operator(id, op).await,
-                Action::AssignGroup(g) => this.client.assign_group(id, g).await,
+                Action::Take => this.sender.start(id).await,
+                Action::Close => this.sender.close(id).await,
+                Action::Unassign => this.sender.unassign(id).await,
+                Action::AssignOperator(op) => this.sender.assign_operator(id, op).await,
+                Action::AssignGroup(g) => this.sender.assign_group(id, g).await,
             };
-            if this.stopped.get() {
+            let _posting = posting;
+            // Replaced by a new session (an option changed): the answer is still shown and told;
+            // unmounted: nothing more.
+            let handed_over = this.stopped.get();
+            if handed_over && !this.retiring.get() {
                 return;
             }
             match result {
                 Ok(c) => {
-                    this.known.borrow_mut().insert(id, c.clone());
-                    this.patch(&c);
+                    if !handed_over {
+                        this.known.borrow_mut().insert(id, c.clone());
+                        this.patch(&c);
+                    }
                     this.dispatch.open.dispatch(OpenAction::Fetched(c.clone()));
                     this.dispatch.open.dispatch(OpenAction::Acknowledge);
                     this.dispatch
@@ -88,15 +88,19 @@ impl Session {
                     }
                 }
                 Err(e) => {
-                    this.note_error(&e);
-                    let message = error_text(&e, this.config.locale);
+                    if !handed_over {
+                        this.note_error(&e);
+                    }
+                    let message = error_text(&e, this.locale());
                     this.emit(HostEvent::Error(message.clone()));
                     this.dispatch
                         .open
                         .dispatch(OpenAction::Action(ActionState::Failed { kind, message }));
                 }
             }
-            this.refresh();
+            if !handed_over {
+                this.refresh();
+            }
         });
     }
 }

@@ -3,7 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use super::machine::{Session, now_ms};
+use super::clock::now_ms;
+use super::machine::Session;
 use super::reducers::SendsAction;
 use crate::api::ConversationId;
 use crate::sync::drafts::Drafts;

@@ -16,13 +16,14 @@ use crate::state::events::HostEvent;
 use crate::state::inbox::{InboxAction, InboxState};
 use crate::state::open::OpenState;
 use crate::sync::drafts::Drafts;
-use crate::sync::outbox::{LocalId, Outbox, SendKind};
-use crate::sync::scheduler::{MIN_VISIBLE_INTERVAL_MS, PollConfig, PollScheduler};
+use crate::sync::outbox::{LocalId, Outbox};
+use crate::sync::scheduler::{PollConfig, PollScheduler};
 use crate::sync::storage::{Persisted, namespace};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
-use super::approval::Approval;
+use super::approval::{BeforeSend, SendRequest};
+use super::clock::{browser_online, mono_ms, page_visible};
 use super::owner::QueueOwner;
 use crate::sync::shared::restore;
 
@@ -70,53 +71,6 @@ pub struct Dispatchers {
     pub sync: UseReducerDispatcher<SyncState>,
 }
 
-/// Monotonic milliseconds (`performance.now()`): for waits and ages within this page, which a
-/// clock change must not stretch or shrink.
-pub fn mono_ms() -> u64 {
-    let now = web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now());
-    if now.is_finite() && now > 0.0 {
-        now as u64
-    } else {
-        0
-    }
-}
-
-/// Milliseconds since the epoch (compared with server times, stored).
-pub fn now_ms() -> u64 {
-    let now = js_sys::Date::now();
-    if now.is_finite() && now > 0.0 {
-        now as u64
-    } else {
-        0
-    }
-}
-
-pub(super) fn page_visible() -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .is_none_or(|d| d.visibility_state() != web_sys::VisibilityState::Hidden)
-}
-
-pub(super) fn browser_online() -> bool {
-    web_sys::window().is_none_or(|w| w.navigator().on_line())
-}
-
-/// A request to send, as the `before-send` hook sees it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SendRequest {
-    /// The conversation.
-    pub conversation: ConversationId,
-    /// Reply, file or note.
-    pub kind: SendKind,
-    /// The text or URL.
-    pub text: String,
-}
-
-/// Asked before every send; `false` cancels it (the text stays in the composer).
-pub type BeforeSend = Rc<dyn Fn(&SendRequest) -> Approval>;
-
 /// The `storage` event listener a session registers.
 pub(super) type StorageListener = Closure<dyn FnMut(web_sys::StorageEvent)>;
 
@@ -125,10 +79,25 @@ pub(super) type ChannelListener = Closure<dyn FnMut(web_sys::MessageEvent)>;
 
 /// One mounted widget's machinery.
 pub struct Session {
-    /// The configuration.
-    pub config: ConfigHandle,
+    /// The configuration in force (options outside its [`SessionKey`](crate::state::config::SessionKey)
+    /// change while the session runs: see [`Session::reconfigure`]).
+    pub(super) config: RefCell<ConfigHandle>,
+    /// The storage namespace (origin + account + operator).
+    pub(super) ns: String,
+    /// Reads: the lists, the open conversation, the directory, reconcile checks. Aborted when
+    /// the session stops or is replaced.
     pub(super) client: WebClient,
     pub(super) scope: RefCell<Option<AbortScope>>,
+    /// Writes: sends and actions. A replaced session lets them finish (and records what became
+    /// of them); only unmounting aborts them.
+    pub(super) sender: WebClient,
+    pub(super) send_scope: RefCell<Option<AbortScope>>,
+    /// Sends and actions in flight.
+    pub(super) posting: Cell<u32>,
+    /// Replaced by a new session, finishing its sends (see `handover`).
+    pub(super) retiring: Cell<bool>,
+    /// The session that replaced this one (an approval that arrives late is queued there).
+    pub(super) successor: RefCell<std::rc::Weak<Session>>,
     pub(super) schedulers: RefCell<Schedulers>,
     /// When each list last answered successfully.
     pub(super) list_success: RefCell<PerList<Option<u64>>>,
@@ -162,9 +131,11 @@ pub struct Session {
     pub(super) channel_listener: RefCell<Option<ChannelListener>>,
     pub(super) visible: Cell<bool>,
     pub(super) online: Cell<bool>,
+    /// No request before this (monotonic ms): the host's last `Retry-After`, capped.
+    pub(super) hold_until: Cell<u64>,
     pub(super) me: Cell<Option<UserId>>,
     pub(super) operators: RefCell<Vec<Operator>>,
-    pub(super) undo: RefCell<Option<gloo_timers::callback::Timeout>>,
+    pub(super) undo: RefCell<Option<super::approval::PendingUndo>>,
     pub(super) dispatch: Dispatchers,
     pub(super) events: Callback<HostEvent>,
     pub(super) before_send: Option<BeforeSend>,
@@ -175,7 +146,7 @@ pub struct Session {
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")
-            .field("config", &self.config)
+            .field("config", &*self.config.borrow())
             .finish_non_exhaustive()
     }
 }
@@ -194,8 +165,9 @@ impl Session {
         events: Callback<HostEvent>,
         before_send: Option<BeforeSend>,
     ) -> Result<Rc<Self>, String> {
-        let client = WebClient::web(config.client.clone()).map_err(|e| e.to_string())?;
-        let (client, scope) = client.scoped();
+        let web = WebClient::web(config.client.clone()).map_err(|e| e.to_string())?;
+        let (client, scope) = web.scoped();
+        let (sender, send_scope) = web.scoped();
         let ns = namespace(&config.client.base_url, config.client.operator_id);
         let storage = Persisted::browser(ns.clone());
         let (outbox, drafts, unreadable) = restore(&storage);
@@ -204,11 +176,7 @@ impl Session {
                 Key::StoredUnreadable.fill(config.locale, &unreadable.to_string()),
             ));
         }
-        let poll = PollConfig {
-            visible_interval_ms: config.poll_interval_ms.max(MIN_VISIBLE_INTERVAL_MS),
-            hidden_interval_ms: config.hidden_poll_interval_ms.max(config.poll_interval_ms),
-            ..PollConfig::default()
-        };
+        let poll = config.poll_config();
         let seed = (js_sys::Math::random() * 1e15) as u64;
         let mut list_seed = seed;
         let lists = PerList::from_fn(|_| {
@@ -227,9 +195,15 @@ impl Session {
             directory: PollScheduler::new(directory, seed.wrapping_add(9)),
         };
         let session = Rc::new(Session {
-            config,
+            config: RefCell::new(config),
+            ns: ns.clone(),
             client,
             scope: RefCell::new(Some(scope)),
+            sender,
+            send_scope: RefCell::new(Some(send_scope)),
+            posting: Cell::new(0),
+            retiring: Cell::new(false),
+            successor: RefCell::new(std::rc::Weak::new()),
             schedulers: RefCell::new(schedulers),
             list_success: RefCell::new(PerList::default()),
             list_answered: RefCell::new(PerList::default()),
@@ -250,6 +224,7 @@ impl Session {
             channel_listener: RefCell::new(None),
             visible: Cell::new(true),
             online: Cell::new(browser_online()),
+            hold_until: Cell::new(0),
             me: Cell::new(None),
             operators: RefCell::new(Vec::new()),
             undo: RefCell::new(None),
@@ -304,14 +279,28 @@ impl Session {
         }
     }
 
-    /// Aborts every request and stops all work. Called on unmount.
+    /// Aborts every request and stops all work: nothing it started writes to storage or tells
+    /// anyone anything afterwards (an item it was sending stays "sending" in storage, and the
+    /// next owner checks it). Called on unmount (`destroy()`).
     pub fn shutdown(&self) {
-        self.flush_drafts(true);
+        if !self.stopped.get() {
+            self.flush_drafts(true);
+        }
         self.stopped.set(true);
+        self.retiring.set(false);
         self.undo.borrow_mut().take();
         if let Some(scope) = self.scope.borrow_mut().take() {
             scope.abort();
         }
+        if let Some(scope) = self.send_scope.borrow_mut().take() {
+            scope.abort();
+        }
+        self.stop_listening();
+        self.let_go();
+    }
+
+    /// Stops hearing other tabs and widgets (storage events, the channel).
+    pub(super) fn stop_listening(&self) {
         if let Some(listener) = self.storage_listener.borrow_mut().take() {
             if let Some(w) = web_sys::window() {
                 let _ = w.remove_event_listener_with_callback(
@@ -320,14 +309,36 @@ impl Session {
                 );
             }
         }
-        if let Some(channel) = self.channel.borrow_mut().take() {
+        if let Some(channel) = self.channel.borrow().as_ref() {
             channel.set_onmessage(None);
-            channel.close();
         }
         self.channel_listener.borrow_mut().take();
+    }
+
+    /// Closes the channel and gives the send queue up (to the next tab or session).
+    pub(super) fn let_go(&self) {
+        if let Some(channel) = self.channel.borrow_mut().take() {
+            channel.close();
+        }
         if let Some(owner) = self.owner.borrow_mut().take() {
             owner.release(&self.storage);
         }
+    }
+
+    /// The configuration in force.
+    #[must_use]
+    pub fn config(&self) -> ConfigHandle {
+        self.config.borrow().clone()
+    }
+
+    /// The language of what the session says (errors, reasons).
+    pub(super) fn locale(&self) -> crate::i18n::Locale {
+        self.config.borrow().locale
+    }
+
+    /// The operator this session acts as.
+    pub(super) fn operator_id(&self) -> Option<crate::api::OperatorId> {
+        self.config.borrow().client.operator_id
     }
 
     /// The host-event callback.
@@ -348,7 +359,7 @@ impl Session {
         if self.stopped.get() {
             return;
         }
-        let now = now_ms();
+        let now = mono_ms();
         let visible = page_visible();
         if visible != self.visible.get() {
             self.visible.set(visible);
@@ -382,7 +393,7 @@ impl Session {
         self.online.set(online);
         self.dispatch.sync.dispatch(SyncAction::Offline(!online));
         if online {
-            let now = now_ms();
+            let now = mono_ms();
             for s in self.schedulers.borrow_mut().iter_mut() {
                 s.online(now);
             }
@@ -393,7 +404,7 @@ impl Session {
 
     /// Polls everything now (manual refresh, `refresh()` of the JS API, after an action).
     pub fn refresh(&self) {
-        let now = now_ms();
+        let now = mono_ms();
         for s in self.schedulers.borrow_mut().iter_mut() {
             s.poke(now);
         }
@@ -409,7 +420,7 @@ impl Session {
         // The host may switch tokens without a 401 first: ask the token source again.
         self.client.forget_token();
         self.provider_reported.set(false);
-        let now = now_ms();
+        let now = mono_ms();
         for s in self.schedulers.borrow_mut().iter_mut() {
             s.token_changed(now);
         }

@@ -4,7 +4,9 @@
 //! [`OpenState`](super::OpenState), [`SendsState`], [`SyncState`]).
 //!
 //! [`Session::shutdown`] aborts every request it started; the root component calls it on
-//! unmount, so nothing is left running.
+//! unmount, so nothing is left running. An option change is applied to the running session, or,
+//! when it binds the session (address, operator…), the old one hands its work to the new one
+//! (`handover`).
 //!
 //! One file per job: [`machine`] (fields, start, stop, the tick), `polling`, `actions`, `sends`,
 //! `drafts`, `stored` (what is kept in storage and shared with other tabs; each an `impl Session`
@@ -12,7 +14,9 @@
 
 mod actions;
 mod approval;
+mod clock;
 mod drafts;
+mod handover;
 pub mod machine;
 mod owner;
 mod polling;
@@ -20,6 +24,8 @@ pub mod reducers;
 mod sends;
 mod stored;
 
-pub use approval::{Approval, SendStart};
-pub use machine::{BeforeSend, Dispatchers, SendRequest, Session, now_ms};
+pub use approval::{Approval, BeforeSend, SendRequest, SendStart};
+pub use clock::{mono_ms, now_ms};
+pub use handover::{Handover, drop_handover};
+pub use machine::{Dispatchers, Session};
 pub use reducers::{SendsAction, SendsState, SyncAction, SyncState};

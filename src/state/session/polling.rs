@@ -3,14 +3,15 @@
 
 use std::rc::Rc;
 
-use super::machine::{Resource, Session, now_ms};
+use super::clock::{mono_ms, now_ms};
+use super::machine::{Resource, Session};
 use super::reducers::SyncAction;
 use crate::api::ListName;
 use crate::api::{ApiError, Conversation, ConversationId, Polled, UserId};
 use crate::state::events::HostEvent;
 use crate::state::inbox::InboxAction;
 use crate::state::open::OpenAction;
-use crate::sync::scheduler::{PollScheduler, PollState, Verdict};
+use crate::sync::scheduler::{PollScheduler, PollState, Verdict, retry_after_ms};
 
 impl Session {
     pub(super) fn publish_lists(&self) {
@@ -40,6 +41,14 @@ impl Session {
     }
 
     pub(super) fn note_error(&self, error: &ApiError) {
+        if let Some(secs) = error.retry_after_secs() {
+            // The server asked this host to wait: every poll, send and check waits (capped).
+            let until = mono_ms().saturating_add(retry_after_ms(secs));
+            self.hold_until.set(self.hold_until.get().max(until));
+            for s in self.schedulers.borrow_mut().iter_mut() {
+                s.hold_until(until);
+            }
+        }
         if error.is_unauthorized() {
             self.client.forget_token();
             // The host's own tokenProvider failed (threw, rejected, never answered): the host
@@ -67,10 +76,11 @@ impl Session {
             if this.stopped.get() {
                 return;
             }
-            let now = now_ms();
             let verdict = this.with_scheduler(Resource::List(kind), |s| {
-                s.finish(ticket, result.as_ref().map(|_| ()), now)
+                s.finish(ticket, result.as_ref().map(|_| ()), mono_ms())
             });
+            // Shown as "updated N s ago": the wall clock.
+            let now = now_ms();
             if verdict == Verdict::Stale {
                 return;
             }
@@ -164,12 +174,12 @@ impl Session {
                 (Err(e), _) | (_, Err(e)) => Err(e.clone()),
                 _ => Ok(()),
             };
-            let now = now_ms();
+            let now = mono_ms();
             this.with_scheduler(Resource::Directory, |s| {
                 s.finish(ticket, outcome.as_ref().map(|_| ()), now)
             });
             if let (Ok(ops), Ok(groups)) = (ops, groups) {
-                if let Some(op) = this.config.client.operator_id {
+                if let Some(op) = this.operator_id() {
                     if let Some(found) = ops.items.iter().find(|o| o.id == op) {
                         this.set_me(Some(found.user_id));
                     }
@@ -187,14 +197,23 @@ impl Session {
         if self.open_id.get() == id {
             return;
         }
-        self.undo.borrow_mut().take();
+        // A scheduled Close/Unassign of another conversation is cancelled (one handed over
+        // from a replaced session for this one stays).
+        let other = self
+            .undo
+            .borrow()
+            .as_ref()
+            .is_some_and(|u| Some(u.conversation) != id);
+        if other {
+            self.undo.borrow_mut().take();
+        }
         self.open_id.set(id);
         self.dispatch.inbox.dispatch(InboxAction::Select(id));
         match id {
             Some(id) => {
                 let known = self.known.borrow().get(&id).cloned();
                 self.dispatch.open.dispatch(OpenAction::Open(id, known));
-                let now = now_ms();
+                let now = mono_ms();
                 // A new resource: the previous conversation's answer in flight becomes stale.
                 if let Some(ticket) = self.with_scheduler(Resource::Open, |s| s.restart(now)) {
                     self.spawn_open(id, ticket);
@@ -218,14 +237,15 @@ impl Session {
             } else {
                 Ok(None)
             };
-            if this.stopped.get() || this.open_id.get() != Some(id) {
+            if this.stopped.get() {
                 return;
             }
-            let now = now_ms();
+            // The in-flight marker is always finished (another conversation opened meanwhile
+            // made this ticket stale, and a stale answer changes nothing).
             let verdict = this.with_scheduler(Resource::Open, |s| {
-                s.finish(ticket, got.as_ref().map(|_| ()), now)
+                s.finish(ticket, got.as_ref().map(|_| ()), mono_ms())
             });
-            if verdict == Verdict::Stale {
+            if verdict == Verdict::Stale || this.open_id.get() != Some(id) {
                 return;
             }
             match got {

@@ -5,8 +5,11 @@
 
 use std::rc::Rc;
 
+use super::approval::SendRequest;
 use super::approval::{Approval, SendStart};
-use super::machine::{SendRequest, Session, mono_ms, now_ms};
+use super::clock::{mono_ms, now_ms};
+use super::handover::Posting;
+use super::machine::Session;
 use super::reducers::{Restored, SendsAction};
 use crate::api::ConversationId;
 use crate::i18n::error_text;
@@ -47,16 +50,26 @@ impl Session {
                 wasm_bindgen_futures::spawn_local(async move {
                     let approved = answer.await;
                     this.approvals.borrow_mut().retain(|r| *r != request);
-                    if !approved || this.stopped.get() {
+                    // Replaced meanwhile by a session of the same namespace: it is queued there
+                    // (unmounted, or another operator's: not sent, the text stays in its draft).
+                    let target = if this.stopped.get() {
+                        match this.successor.borrow().upgrade() {
+                            Some(next) if next.same_namespace(&this) => next,
+                            _ => return,
+                        }
+                    } else {
+                        Rc::clone(&this)
+                    };
+                    if !approved || target.stopped.get() {
                         return;
                     }
                     let (conversation, kind) = (request.conversation, request.kind);
                     let sent = request.text.clone();
-                    this.enqueue(request);
+                    target.enqueue(request);
                     // What the operator typed since stays; the approved text leaves the draft.
-                    if this.draft(conversation, kind).trim() == sent.trim() {
-                        this.clear_draft(conversation, kind);
-                        this.tell_composer(conversation, kind);
+                    if target.draft(conversation, kind).trim() == sent.trim() {
+                        target.clear_draft(conversation, kind);
+                        target.tell_composer(conversation, kind);
                     }
                 });
                 SendStart::AwaitingHost
@@ -93,7 +106,7 @@ impl Session {
     /// The operator's Retry of a failed or unconfirmed item (an unconfirmed one is checked
     /// once more before it goes out again).
     pub fn retry(self: &Rc<Self>, id: LocalId) {
-        if self.outbox.borrow_mut().retry(id, self.config.locale) {
+        if self.outbox.borrow_mut().retry(id, self.locale()) {
             self.store_item(id);
             self.publish_outbox();
             self.drive_outbox();
@@ -126,13 +139,19 @@ impl Session {
         Some(item)
     }
 
+    /// `true` while a `Retry-After` holds every request to the host.
+    fn held(&self) -> bool {
+        mono_ms() < self.hold_until.get()
+    }
+
     /// Whether this tab may post `item`: it owns the queue, or only this tab knows the item.
     fn drives(&self, item: &OutboxItem, owner: bool) -> bool {
         owner || item.local_only
     }
 
     pub(super) fn drive_outbox(self: &Rc<Self>) {
-        if self.stopped.get() || !self.online.get() {
+        // Offline, or the server asked this host to wait (Retry-After): held, not failed.
+        if self.stopped.get() || !self.online.get() || self.held() {
             return;
         }
         let owner = self.is_queue_owner();
@@ -163,18 +182,24 @@ impl Session {
             }
             self.publish_outbox();
             let this = Rc::clone(self);
+            let posting = Posting::start(self);
             wasm_bindgen_futures::spawn_local(async move {
-                let result = job.send(&this.client).await;
+                let result = job.send(&this.sender).await;
+                let _posting = posting;
                 // Unmounted: nothing more is written or told; the next owner checks the item.
-                if this.stopped.get() {
+                // Replaced by a new session: what became of it is written and told, no more.
+                let handed_over = this.stopped.get();
+                if handed_over && !this.retiring.get() {
                     return;
                 }
                 match result {
                     Ok(c) => {
                         this.outbox.borrow_mut().on_success(job.local_id, &c);
-                        this.known.borrow_mut().insert(c.id, c.clone());
-                        this.patch(&c);
-                        this.dispatch.open.dispatch(OpenAction::OwnSend(c));
+                        if !handed_over {
+                            this.known.borrow_mut().insert(c.id, c.clone());
+                            this.patch(&c);
+                            this.dispatch.open.dispatch(OpenAction::OwnSend(c));
+                        }
                         this.emit(match job.kind {
                             SendKind::Note => HostEvent::NoteAdded {
                                 conversation: job.conversation,
@@ -188,20 +213,25 @@ impl Session {
                         });
                     }
                     Err(e) => {
-                        this.note_error(&e);
+                        if !handed_over {
+                            this.note_error(&e);
+                        }
                         this.outbox
                             .borrow_mut()
-                            .on_error(job.local_id, &e, this.config.locale);
+                            .on_error(job.local_id, &e, this.locale());
                         if e.is_definite_rejection() {
                             this.emit(HostEvent::MessageFailed {
                                 conversation: job.conversation,
                                 local_id: job.local_id.0,
-                                message: error_text(&e, this.config.locale),
+                                message: error_text(&e, this.locale()),
                             });
                         }
                     }
                 }
                 this.store_item(job.local_id);
+                if handed_over {
+                    return;
+                }
                 this.prune_outbox();
                 this.publish_outbox();
                 this.reconcile_pending();
@@ -214,7 +244,7 @@ impl Session {
 
     /// Checks every item whose outcome is unknown and whose next check is due.
     pub(super) fn reconcile_pending(self: &Rc<Self>) {
-        if self.stopped.get() {
+        if self.stopped.get() || self.held() {
             return;
         }
         let owner = self.is_queue_owner();
@@ -245,21 +275,22 @@ impl Session {
                         let evidence = Evidence {
                             conversation: c,
                             history: history.as_ref().map(|h| h.items.as_slice()),
-                            me: this.config.client.operator_id,
+                            me: this.operator_id(),
                         };
                         this.outbox.borrow_mut().reconcile(
                             local,
                             &evidence,
                             mono_ms(),
-                            this.config.locale,
+                            this.locale(),
                         )
                     }
                     Err(e) => {
+                        this.note_error(e);
                         this.outbox.borrow_mut().reconcile_failed(
                             local,
                             e,
                             mono_ms(),
-                            this.config.locale,
+                            this.locale(),
                         );
                         this.outbox.borrow().item(local).map(|i| i.state.clone())
                     }

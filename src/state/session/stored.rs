@@ -9,7 +9,8 @@
 
 use std::rc::Rc;
 
-use super::machine::{Session, now_ms};
+use super::clock::now_ms;
+use super::machine::Session;
 use super::reducers::SendsAction;
 use crate::i18n::Key;
 use crate::state::events::HostEvent;
@@ -82,7 +83,7 @@ impl Session {
     fn storage_failed(&self) {
         if self.storage.is_shared() && !self.storage_reported.replace(true) {
             self.emit(HostEvent::Error(
-                Key::StorageWriteFailed.text(self.config.locale).to_owned(),
+                Key::StorageWriteFailed.text(self.locale()).to_owned(),
             ));
         }
     }
@@ -127,7 +128,7 @@ impl Session {
             for item in stored.items() {
                 outbox.merge(item.clone());
             }
-            outbox.adopt_sending(self.config.locale)
+            outbox.adopt_sending(self.locale())
         };
         for id in adopted {
             self.store_item(id);
