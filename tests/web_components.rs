@@ -844,3 +844,177 @@ async fn a_long_list_is_rendered_whole() {
         );
     }
 }
+
+// ---- option changes (issue 16, item 6) ---------------------------------------------------------
+
+/// New props for a mounted inbox, as the embed's `update()` makes them: a new configuration
+/// handle with `change` applied to the test configuration.
+fn reconfigure(m: &mut Mounted, operator: Option<u64>, change: impl FnOnce(&mut WidgetConfig)) {
+    let client = ClientConfig::new(URL, TokenSource::Fixed(Token::new(TOKEN)))
+        .with_operator(operator.map(OperatorId))
+        .with_history_url(Some(HISTORY.into()));
+    let mut config = WidgetConfig::new(client);
+    config.poll_interval_ms = 1_000;
+    config.undo_ms = 300;
+    change(&mut config);
+    let props = yew::props!(InboxProps {
+        config: config.into_handle(),
+        initial_view: View::Unassigned,
+    });
+    m.app.as_mut().unwrap().update(props);
+}
+
+/// A send slowed down by the sandbox (the real handler runs after `ms`).
+async fn slow_sends(ms: u32) {
+    sandbox(
+        "POST",
+        "/sandbox/faults",
+        Some(json!({"path": "/api/conversations/send-message", "count": 1, "delay_ms": ms})),
+    )
+    .await;
+}
+
+async fn copies(id: u64, text: &str) -> usize {
+    messages(id)
+        .await
+        .iter()
+        .filter(|m| m["text"] == text)
+        .count()
+}
+
+#[wasm_bindgen_test]
+async fn a_language_theme_or_send_key_change_mid_send_leaves_the_send_alone() {
+    clear_storage();
+    let id = new_conversation("Options Tester", "still there?").await;
+    let mut m = mount_with(None, TOKEN, View::Unassigned);
+    open(&m.root, id).await;
+    slow_sends(1_500).await;
+    let input = by_testid(&m.root, "composer-input").unwrap();
+    type_into(&input, "sent across a theme change");
+    click(&by_testid(&m.root, "composer-send").unwrap());
+    wait_items(&m.root, "sending", |it| {
+        it.iter()
+            .any(|(_, s, t)| s == "sending" && t.contains("sent across a theme change"))
+    })
+    .await;
+    type_into(&input, "half-typed words");
+    reconfigure(&mut m, None, |c| {
+        c.locale = blinger_inbox::i18n::Locale::Ru;
+        c.theme = blinger_inbox::state::Theme::Dark;
+        c.send_key = blinger_inbox::state::SendKey::CtrlEnter;
+    });
+    settle().await;
+    let root = m.root.query_selector(".bi-root").unwrap().unwrap();
+    assert_eq!(root.get_attribute("lang").as_deref(), Some("ru"));
+    assert_eq!(root.get_attribute("data-theme").as_deref(), Some("dark"));
+    // The send in flight finishes as if nothing happened: sent, once, well before any check.
+    wait_items_for(&m.root, "sent", 5_000.0, |it| {
+        it.iter()
+            .any(|(_, s, t)| s == "sent" && t.contains("sent across a theme change"))
+    })
+    .await;
+    assert_eq!(copies(id, "sent across a theme change").await, 1);
+    // What was being typed stays, and the new send key is in force (Enter is a new line now).
+    let input = by_testid(&m.root, "composer-input").unwrap();
+    let typed = input
+        .dyn_ref::<web_sys::HtmlTextAreaElement>()
+        .unwrap()
+        .value();
+    assert_eq!(typed, "half-typed words");
+    key_down(&input, "Enter");
+    settle().await;
+    assert_eq!(
+        copies(id, "half-typed words").await,
+        0,
+        "Enter no longer sends"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_scheduled_close_survives_a_language_change_and_still_goes() {
+    clear_storage();
+    let id = new_conversation("Close Across Options", "bye").await;
+    let mut m = mount_with(None, TOKEN, View::Unassigned);
+    reconfigure(&mut m, None, |c| c.undo_ms = 1_500);
+    open(&m.root, id).await;
+    click(&by_testid(&m.root, "action-take").unwrap());
+    wait_until("status inbox", 10_000, || status(&m.root) == "inbox").await;
+    click(&by_testid(&m.root, "action-close").unwrap());
+    wait_until("undo offered", 2_000, || {
+        by_testid(&m.root, "action-undo").is_some()
+    })
+    .await;
+    reconfigure(&mut m, None, |c| {
+        c.undo_ms = 1_500;
+        c.locale = blinger_inbox::i18n::Locale::Ru;
+    });
+    settle().await;
+    assert!(
+        by_testid(&m.root, "action-undo").is_some(),
+        "the Undo window is still open"
+    );
+    let mut closed = false;
+    for _ in 0..60 {
+        if get(id).await["status"] == "closed" {
+            closed = true;
+            break;
+        }
+        yew::platform::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(closed, "the close was carried out");
+    wait_until("the banner gone", 5_000, || {
+        by_testid(&m.root, "action-undo").is_none()
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn an_operator_change_mid_send_hands_the_send_and_the_scheduled_close_over() {
+    clear_storage();
+    let id = new_conversation("Operator Switch", "who is this?").await;
+    let mut m = mount_with(None, TOKEN, View::Unassigned);
+    reconfigure(&mut m, None, |c| c.undo_ms = 2_000);
+    open(&m.root, id).await;
+    click(&by_testid(&m.root, "action-take").unwrap());
+    wait_until("status inbox", 10_000, || status(&m.root) == "inbox").await;
+    slow_sends(1_500).await;
+    type_into(
+        &by_testid(&m.root, "composer-input").unwrap(),
+        "sent by the owner",
+    );
+    click(&by_testid(&m.root, "composer-send").unwrap());
+    wait_items(&m.root, "sending", |it| {
+        it.iter()
+            .any(|(_, s, t)| s == "sending" && t.contains("sent by the owner"))
+    })
+    .await;
+    click(&by_testid(&m.root, "action-close").unwrap());
+    wait_until("undo offered", 2_000, || {
+        by_testid(&m.root, "action-undo").is_some()
+    })
+    .await;
+    // The owner (operator 1) becomes operator 1 named explicitly: another storage namespace and
+    // a new session, which gets the scheduled close; the old one finishes its send.
+    reconfigure(&mut m, Some(1), |c| c.undo_ms = 2_000);
+    settle().await;
+    let mut delivered = 0;
+    for _ in 0..50 {
+        delivered = copies(id, "sent by the owner").await;
+        if delivered > 0 {
+            break;
+        }
+        yew::platform::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(delivered, 1, "the send in flight was delivered, once");
+    let mut closed = false;
+    for _ in 0..60 {
+        if get(id).await["status"] == "closed" {
+            closed = true;
+            break;
+        }
+        yew::platform::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(closed, "the scheduled close went after the hand-over");
+    yew::platform::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(copies(id, "sent by the owner").await, 1, "never twice");
+}
