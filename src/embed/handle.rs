@@ -233,7 +233,10 @@ impl Handle {
     }
 
     /// Changes options; a key set to `undefined`/`null` goes back to its default, a missing key
-    /// keeps its value. A change of address, operator or poll interval restarts the session.
+    /// keeps its value. Presentational options (theme, locale, view, send key) and the poll
+    /// intervals apply to the running session; a new address, operator, token source, history
+    /// URL or request timeout starts a new session, and the old one hands its in-flight sends,
+    /// pending approvals and a scheduled Close/Unassign over to it (nothing dropped or doubled).
     ///
     /// # Errors
     /// A JS `Error` naming the bad option; the widget keeps its previous options then.

@@ -30,10 +30,13 @@ export interface InboxOptions {
   view?: InboxView;
   /** A fixed token (kept in memory only). Prefer a same-origin proxy, or `tokenProvider`. */
   token?: string;
-  /** Async token source, asked once and again after a 401. */
+  /** Async token source, asked once and again after a 401; one that does not answer within 15 s shows the signed-out state and fires `error`. */
   tokenProvider?: () => string | Promise<string>;
-  /** Asked before every send; return `false` to cancel it (the text stays in the composer). */
-  beforeSend?: (detail: BeforeSendDetail) => boolean | void;
+  /**
+   * Asked before every send; return `false` (or a Promise of `false`, a rejection, or nothing
+   * within 15 s) to cancel it — the text stays in the composer.
+   */
+  beforeSend?: (detail: BeforeSendDetail) => boolean | void | Promise<boolean | void>;
 }
 
 /** What {@link mount} resolves to. Every method does nothing after `destroy()`. */
@@ -102,7 +105,7 @@ export class BlingerInboxElement extends HTMLElement {
   /** Write-only (reads give `undefined`); never an attribute. Setting it after `auth-required` resumes. */
   token: string | undefined;
   tokenProvider: (() => string | Promise<string>) | undefined;
-  beforeSend: ((detail: BeforeSendDetail) => boolean | void) | undefined;
+  beforeSend: ((detail: BeforeSendDetail) => boolean | void | Promise<boolean | void>) | undefined;
   /** The JS API while mounted, else `null`. */
   readonly handle: InboxHandle | null;
   select(id: number | string | null): void;
