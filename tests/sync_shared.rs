@@ -475,3 +475,142 @@ fn pruning_keeps_what_is_pending_and_bounds_what_was_sent() {
     );
     assert!(o.item(pending).is_some(), "pending items always stay");
 }
+
+// ---- drafts of two tabs over one storage ------------------------------------------------------
+
+/// One tab's drafts over the shared store, with the storage events the other tab's writes
+/// queue for it (a name; the tab reads the value when the event runs, as the session does: an
+/// event's own `newValue` may be older than this tab's latest write).
+struct DraftTab {
+    storage: Persisted,
+    drafts: blinger_inbox::sync::drafts::Drafts,
+    events: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+enum DraftStep {
+    /// Tab `.0` edits draft `.1` (of 4: two conversations × two modes) to text `.2` ("" clears).
+    Edit(usize, usize, u8),
+    /// Tab `.0` saves what it edited (the debounce fired).
+    Flush(usize),
+    /// Tab `.0` runs its oldest queued storage event.
+    Event(usize),
+}
+
+fn draft_key(k: usize) -> (ConversationId, SendKind) {
+    let c = ConversationId(1 + (k / 2) as u64);
+    (
+        c,
+        if k % 2 == 0 {
+            SendKind::Reply
+        } else {
+            SendKind::Note
+        },
+    )
+}
+
+fn draft_step() -> impl Strategy<Value = DraftStep> {
+    prop_oneof![
+        (0usize..2, 0usize..4, 0u8..4).prop_map(|(t, k, x)| DraftStep::Edit(t, k, x)),
+        (0usize..2).prop_map(DraftStep::Flush),
+        (0usize..2).prop_map(DraftStep::Event),
+    ]
+}
+
+fn flush(tabs: &mut [DraftTab; 2], t: usize) {
+    use blinger_inbox::sync::drafts::Drafts;
+    for (c, m, text) in tabs[t].drafts.take_dirty() {
+        let name = Drafts::stored_name(c, m);
+        match text {
+            Some(text) => tabs[t].storage.set(&name, &text).unwrap(),
+            None => tabs[t].storage.remove(&name).unwrap(),
+        }
+        tabs[1 - t].events.push(name);
+    }
+}
+
+fn run_event(tab: &mut DraftTab) {
+    use blinger_inbox::sync::drafts::Drafts;
+    if tab.events.is_empty() {
+        return;
+    }
+    let name = tab.events.remove(0);
+    let (c, m) = Drafts::parse_name(&name).unwrap();
+    let value = tab.storage.get(&name);
+    tab.drafts.adopt(c, m, value.as_deref());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Two tabs editing, saving and hearing each other's writes in any order: an edit not yet
+    /// saved is never replaced by the other tab's, a draft only one tab touched ends as that
+    /// tab typed it, and once everything is saved and heard both tabs show what storage holds.
+    #[test]
+    #[allow(clippy::needless_range_loop)] // k names a draft in four tables at once
+    fn drafts_of_two_tabs_lose_no_edit_and_end_equal(steps in prop::collection::vec(draft_step(), 0..60)) {
+        use blinger_inbox::sync::drafts::Drafts;
+        let shared = Rc::new(MemoryStorage::new());
+        let open = || DraftTab {
+            storage: Persisted::new(Some(Box::new(Rc::clone(&shared))), "ns".into()),
+            drafts: Drafts::new(0, 0),
+            events: Vec::new(),
+        };
+        let mut tabs = [open(), open()];
+        // The last text each tab typed in each draft, and which tabs touched it.
+        let mut last: [[Option<String>; 4]; 2] = Default::default();
+        let mut unsaved = [[false; 4]; 2];
+        for s in steps {
+            match s {
+                DraftStep::Edit(t, k, x) => {
+                    let text = if x == 0 { String::new() } else { format!("tab{t} text{x}") };
+                    let (c, m) = draft_key(k);
+                    // Typing what the field already shows changes nothing (no edit to keep).
+                    if tabs[t].drafts.get(c, m) == text {
+                        continue;
+                    }
+                    tabs[t].drafts.set(c, m, &text, 0);
+                    last[t][k] = Some(text);
+                    unsaved[t][k] = true;
+                }
+                DraftStep::Flush(t) => {
+                    flush(&mut tabs, t);
+                    unsaved[t] = [false; 4];
+                }
+                DraftStep::Event(t) => run_event(&mut tabs[t]),
+            }
+            for (t, tab) in tabs.iter().enumerate() {
+                for k in 0..4 {
+                    if unsaved[t][k] {
+                        let (c, m) = draft_key(k);
+                        prop_assert_eq!(tab.drafts.get(c, m), last[t][k].as_deref().unwrap(),
+                            "tab {}'s unsaved edit of draft {} was replaced", t, k);
+                    }
+                }
+            }
+        }
+        for _ in 0..2 {
+            flush(&mut tabs, 0);
+            flush(&mut tabs, 1);
+            for tab in &mut tabs {
+                while !tab.events.is_empty() {
+                    run_event(tab);
+                }
+            }
+        }
+        for k in 0..4 {
+            let (c, m) = draft_key(k);
+            let stored = tabs[0].storage.get(&Drafts::stored_name(c, m)).unwrap_or_default();
+            for tab in &tabs {
+                prop_assert_eq!(tab.drafts.get(c, m), stored.as_str(), "draft {} differs", k);
+            }
+            for t in 0..2 {
+                if last[1 - t][k].is_none() {
+                    if let Some(typed) = &last[t][k] {
+                        prop_assert_eq!(&stored, typed, "only tab {} typed draft {}", t, k);
+                    }
+                }
+            }
+        }
+    }
+}

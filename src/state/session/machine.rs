@@ -258,7 +258,7 @@ impl Session {
         let listener =
             Closure::<dyn FnMut(web_sys::StorageEvent)>::new(move |e: web_sys::StorageEvent| {
                 if let Some(this) = weak.upgrade() {
-                    this.on_storage(e.key(), e.new_value());
+                    this.on_storage(e.key());
                 }
             });
         if let Some(w) = web_sys::window() {

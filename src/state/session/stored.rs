@@ -139,9 +139,13 @@ impl Session {
     }
 
     /// Another tab changed a key of this widget's storage (`key` `None`: it cleared storage).
-    pub(super) fn on_storage(self: &Rc<Self>, key: Option<String>, value: Option<String>) {
+    /// The value is read from storage now, not taken from the event: an event queued before
+    /// this tab's own later write of the same key carries the older text, and taking it would
+    /// show a draft storage no longer holds (tests/sync_shared.rs, the two-tab drafts property).
+    pub(super) fn on_storage(self: &Rc<Self>, key: Option<String>) {
         let Some(key) = key else { return };
         if let Some(name) = self.storage.name_of(&key) {
+            let value = self.storage.get(name);
             self.on_changed(name, value);
         }
     }
