@@ -20,10 +20,11 @@ export function unique(prefix = 't') {
 }
 
 export class Sandbox {
-  static async open() {
+  /** The suite's sandbox, or another one (a spec that starts its own). */
+  static async open({ baseURL = SANDBOX_URL, token = SANDBOX_TOKEN } = {}) {
     const ctx = await pwRequest.newContext({
-      baseURL: SANDBOX_URL,
-      extraHTTPHeaders: { Authentication: SANDBOX_TOKEN },
+      baseURL,
+      extraHTTPHeaders: { Authentication: token },
     });
     return new Sandbox(ctx);
   }

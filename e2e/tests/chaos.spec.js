@@ -7,23 +7,22 @@ import { InboxPage } from '../pages/inbox.js';
 import { ConversationPage } from '../pages/conversation.js';
 import { ComposerPage } from '../pages/composer.js';
 import { Sandbox, unique } from '../pages/sandbox.js';
+import { ChaosLedger } from '../pages/chaos.js';
 
 const SEND = '/api/conversations/send-message';
 let sb;
-const table = [];
+let ledger;
 
 test.beforeAll(async () => {
   sb = await Sandbox.open();
+  ledger = new ChaosLedger(sb);
 });
 test.afterEach(async () => {
   await sb.clearFaults();
 });
 test.afterAll(async () => {
   await sb.dispose();
-  console.log('\nchaos: scenario → delivered / duplicated / visible for Retry');
-  for (const r of table) {
-    console.log(`  ${r.scenario.padEnd(44)} ${r.delivered} / ${r.duplicated} / ${r.visible}`);
-  }
+  ledger.print();
 });
 
 /** Opens the app in `page` on conversation `id`. */
@@ -34,45 +33,8 @@ async function openOn(page, id) {
   return { inbox, conv: new ConversationPage(page), composer: new ComposerPage(page) };
 }
 
-/** How often each text is in the conversation's history as an operator's message. */
-async function delivered(id, texts) {
-  const history = await sb.messages(id);
-  return texts.map((t) => history.filter((m) => m.kind !== 'client' && m.text === t).length);
-}
-
-/** Records a scenario's row and asserts: every text delivered once or visible for Retry. */
-async function settle(scenario, id, texts, pages) {
-  await expect
-    .poll(async () => {
-      const counts = await delivered(id, texts);
-      const visible = await visibleForRetry(pages, texts);
-      return texts.every((t, i) => counts[i] === 1 || visible.includes(t));
-    }, { timeout: 30_000, message: `${scenario}: every text delivered or visible` })
-    .toBe(true);
-  const counts = await delivered(id, texts);
-  const visible = await visibleForRetry(pages, texts);
-  const row = {
-    scenario,
-    delivered: counts.filter((n) => n >= 1).length,
-    duplicated: counts.filter((n) => n > 1).length,
-    visible: visible.length,
-  };
-  table.push(row);
-  expect(row.duplicated, `${scenario}: nothing sent twice`).toBe(0);
-  expect(row.delivered + row.visible, `${scenario}: nothing lost`).toBeGreaterThanOrEqual(texts.length);
-}
-
-async function visibleForRetry(pages, texts) {
-  const out = new Set();
-  for (const p of pages) {
-    if (p.isClosed()) continue;
-    const entries = await new ConversationPage(p).entries().catch(() => []);
-    for (const e of entries) {
-      if ((e.state === 'failed' || e.state === 'unconfirmed') && texts.includes(e.text)) out.add(e.text);
-    }
-  }
-  return [...out];
-}
+const settle = (...args) => ledger.settle(...args);
+const delivered = (...args) => ledger.delivered(...args);
 
 test('two tabs on one conversation, a reload mid-send', async ({ page }) => {
   const c = await sb.newConversation(unique('Chaos two tabs'));
@@ -195,6 +157,6 @@ test('drafts typed in two tabs, then both reloaded', async ({ page }) => {
     await on1.composer.mode('note');
     await expect(on1.composer.input).toHaveValue(d2);
   }
-  table.push({ scenario: 'drafts in two tabs, both reloaded', delivered: 0, duplicated: 0, visible: 2 });
+  ledger.record('drafts in two tabs, both reloaded', { delivered: 0, duplicated: 0, visible: 2 }, 2);
   await pageB.close();
 });
