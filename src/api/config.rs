@@ -173,6 +173,12 @@ impl ClientConfig {
             && self.token.same_as(&other.token)
     }
 
+    /// `path` (which starts with `/`) under the base URL.
+    #[must_use]
+    pub fn url_for(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url.trim_end_matches('/'))
+    }
+
     /// Checks the configuration and normalises it (trailing `/` stripped, blanks trimmed).
     ///
     /// # Errors
@@ -182,7 +188,9 @@ impl ClientConfig {
         if !is_valid_base(base) {
             return Err(ConfigError::BaseUrl(self.base_url.clone()));
         }
-        self.base_url = base.trim_end_matches('/').to_owned();
+        // `/` (this origin's root) stays `/`: validating again must accept what this gave.
+        let trimmed = base.trim_end_matches('/');
+        self.base_url = if trimmed.is_empty() { "/" } else { trimmed }.to_owned();
         if self.timeout_ms == 0 {
             return Err(ConfigError::Timeout);
         }
@@ -240,5 +248,30 @@ mod tests {
                 .validated()
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn the_origin_root_is_a_base_and_validating_twice_accepts_it() {
+        for (given, base, api) in [
+            ("/", "/", "/api/x"),
+            ("//", "//", ""),
+            ("/proxy/", "/proxy", "/proxy/api/x"),
+            (
+                "https://a.example/",
+                "https://a.example",
+                "https://a.example/api/x",
+            ),
+        ] {
+            let once = ClientConfig::new(given, TokenSource::None).validated();
+            if api.is_empty() {
+                assert!(once.is_err(), "{given}");
+                continue;
+            }
+            let once = once.unwrap();
+            assert_eq!(once.base_url, base);
+            assert_eq!(once.url_for("/api/x"), api);
+            let twice = once.clone().validated().unwrap();
+            assert_eq!(twice.base_url, base, "{given}");
+        }
     }
 }

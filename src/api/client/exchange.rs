@@ -34,7 +34,7 @@ impl<T: Transport> Client<T> {
     }
 
     pub(super) fn api_target(&self, path: &str, query: &[(&str, String)]) -> Target {
-        let mut url = format!("{}{path}", self.shared.config.base_url);
+        let mut url = self.shared.config.url_for(path);
         if !query.is_empty() {
             url.push('?');
             url.push_str(&encode_pairs(query));
@@ -58,7 +58,7 @@ impl<T: Transport> Client<T> {
             })
         } else {
             Some(Target {
-                url: format!("{base}{filled}"),
+                url: self.shared.config.url_for(&filled),
                 auth: true,
             })
         }
