@@ -158,9 +158,15 @@ impl OpenState {
             .unwrap_or(0)
             .max(self.acknowledged_history.unwrap_or(0));
         let newer = now.last_message_date.unwrap_or(0) > seen_at;
-        let in_history = self
-            .newest_client_message()
-            .is_some_and(|at| at > self.acknowledged_history.unwrap_or(i64::MAX));
+        // A client message the history shows later counts only if it is newer than what was
+        // seen: a history that fills in (a gateway still receiving its backfill) brings older
+        // messages, which are no news.
+        let in_history = match (self.newest_client_message(), self.acknowledged_history) {
+            (Some(at), Some(seen_history)) => {
+                at > seen_history.max(seen.last_message_date.unwrap_or(0))
+            }
+            _ => false,
+        };
         if (newer && !now.is_operator_last_message && !now.is_inner_message) || in_history {
             out.push(Drift::NewClientMessage);
         }
@@ -406,6 +412,27 @@ mod tests {
         let s = s.reduce(OpenAction::History(
             ConversationId(7),
             history(&[5, 12, 30, 31]),
+        ));
+        assert_eq!(s.drift(None), vec![Drift::NewClientMessage]);
+    }
+
+    #[test]
+    fn a_history_that_fills_in_with_older_messages_is_no_drift() {
+        let s = Rc::new(OpenState::default())
+            .reduce(OpenAction::Open(ConversationId(7), Some(conv(40))));
+        // The first answer has only part of it (the gateway is still receiving webhooks)…
+        let s = s.reduce(OpenAction::History(ConversationId(7), history(&[5])));
+        assert!(s.drift(None).is_empty());
+        // …the rest, all older than the conversation's last message the operator saw, is no news.
+        let s = s.reduce(OpenAction::History(
+            ConversationId(7),
+            history(&[5, 12, 30, 40]),
+        ));
+        assert!(s.drift(None).is_empty());
+        // A message after that is.
+        let s = s.reduce(OpenAction::History(
+            ConversationId(7),
+            history(&[5, 12, 30, 40, 41]),
         ));
         assert_eq!(s.drift(None), vec![Drift::NewClientMessage]);
     }
