@@ -1,6 +1,8 @@
 //! `--dev-login` (demo only): `POST /gateway/dev-token` `{"operator_id":N}` (optionally
 //! `"role":"supervisor"`) → `{"token":"<jwt>"}`, for loopback peers only. It stands in for the
 //! integrator's own login, which mints the same JWT after checking who the operator is.
+//! `GET /gateway/dev-token` answers Blinger's `/api/operators/all` (secrets removed, as every
+//! answer), so the standalone app can offer "Sign in as …" before anyone holds a token.
 
 use std::net::SocketAddr;
 
@@ -12,7 +14,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::assumptions::DEV_TOKEN_TTL_SECS;
-use crate::auth::Role;
+use crate::auth::{Caller, Role};
 use crate::error::GatewayError;
 use crate::request::read_limited;
 use crate::state::Shared;
@@ -36,7 +38,27 @@ pub fn is_loopback(peer: Option<SocketAddr>) -> bool {
     }
 }
 
-/// The handler.
+/// `GET`: the operators one may sign in as (Blinger's envelope of `/api/operators/all`).
+pub async fn dev_operators(State(state): State<Shared>, req: axum::extract::Request) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(p)| *p);
+    if !is_loopback(peer) {
+        return GatewayError::Forbidden("The dev login answers loopback clients only".to_owned())
+            .into_response();
+    }
+    let mut upstream = axum::extract::Request::new(axum::body::Body::empty());
+    *upstream.uri_mut() = axum::http::Uri::from_static("/api/operators/all");
+    // A read-only endpoint whose policy checks nothing of the caller but its token.
+    let caller = Caller {
+        operator: OperatorId(0),
+        role: Role::Supervisor,
+    };
+    crate::forward::forward(State(state), caller, upstream).await
+}
+
+/// `POST`: a token for one operator.
 pub async fn dev_token(State(state): State<Shared>, req: axum::extract::Request) -> Response {
     let peer = req
         .extensions()

@@ -242,7 +242,10 @@ fn router(state: &Shared, config: &Config) -> Result<Router, StartError> {
         )
         .route("/hooks/blinger/{secret}", post(hooks::ingest));
     if config.dev_login {
-        router = router.route("/gateway/dev-token", post(dev_login::dev_token));
+        router = router.route(
+            "/gateway/dev-token",
+            post(dev_login::dev_token).get(dev_login::dev_operators),
+        );
     }
     router = match config.static_dir.as_ref() {
         Some(dir) => router.fallback_service(web::static_service(dir)),

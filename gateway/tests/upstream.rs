@@ -223,6 +223,19 @@ async fn healthz_metrics_headers_and_dev_login() {
         .await
         .unwrap();
     assert_eq!(r.status(), 403, "the dev token is operator 3's");
+    // dev login: whom one may sign in as, before holding any token; secrets stripped
+    let r = s.http.get(s.gw("/gateway/dev-token")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let body = r.text().await.unwrap();
+    assert!(!body.contains("conversations_token"), "{body}");
+    let operators: Value = serde_json::from_str(&body).unwrap();
+    let ids: Vec<u64> = operators["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["id"].as_u64())
+        .collect();
+    assert!(ids.contains(&3) && ids.len() >= 2, "{ids:?}");
     let _ = s.get(2, LIST).await;
     let metrics = s
         .http
