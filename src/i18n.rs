@@ -98,6 +98,14 @@ catalog! {
     ErrTokenSpaces => "The token cannot contain spaces or line breaks.", "Токен не может содержать пробелы или переводы строк.";
     ConnectedAs => "Connected to", "Подключено к";
     Disconnect => "Disconnect", "Отключиться";
+    SignOut => "Sign out", "Выйти";
+    SignInHeading => "Sign in as an operator", "Войти как оператор";
+    SignInIntro => "Demo sign-in through the gateway's --dev-login: pick who you are. A real deployment signs operators in with its own login.",
+        "Демо-вход через --dev-login шлюза: выберите, кто вы. В рабочей установке операторы входят через собственный логин.";
+    SignInAs => "Sign in as {}", "Войти как {}";
+    SignInOperatorId => "operator {}", "оператор {}";
+    SignInNone => "The account has no operators to sign in as.", "В аккаунте нет операторов, от имени которых можно войти.";
+    SignInFailed => "The list of operators could not be loaded.", "Не удалось загрузить список операторов.";
     Loading => "Loading…", "Загрузка…";
     ConfigInvalid => "This inbox is not configured correctly.", "Входящие настроены неверно.";
     InboxLabel => "Conversations", "Диалоги";

@@ -1,5 +1,6 @@
 //! `app-config.json`, the file a deployment (or `make run`) puts beside the app to connect it at
-//! once: the API address, operator and history URL, never a token (a same-origin proxy adds it).
+//! once: the API address, operator and history URL, never a token (a same-origin proxy adds it,
+//! or, with `dev_login`, a blinger-gateway's `--dev-login` mints one for the operator picked).
 
 use super::connect::{ConnectionSettings, validate_base_url};
 
@@ -9,6 +10,7 @@ struct AppConfigFile {
     base_url: String,
     operator_id: Option<u64>,
     history_url: Option<String>,
+    dev_login: Option<String>,
 }
 
 impl AppConfigFile {
@@ -23,6 +25,8 @@ impl AppConfigFile {
             operator_id: json::optional(o, "operator_id", serde_json::Value::as_u64)?,
             history_url: json::optional(o, "history_url", serde_json::Value::as_str)?
                 .map(str::to_owned),
+            dev_login: json::optional(o, "dev_login", serde_json::Value::as_str)?
+                .map(str::to_owned),
         })
     }
 }
@@ -34,11 +38,16 @@ pub fn parse_app_config(body: &str) -> Option<ConnectionSettings> {
     let history_url = file
         .history_url
         .filter(|h| h.contains("{id}") && (h.starts_with('/') || validate_base_url(h).is_ok()));
+    // Same-origin only: the page posts operator ids there and trusts the tokens it answers.
+    let dev_login = file
+        .dev_login
+        .filter(|d| d.starts_with('/') && validate_base_url(d).is_ok_and(|v| !v.is_empty()));
     Some(ConnectionSettings {
         base_url,
         operator_id: file.operator_id.filter(|&n| n > 0),
         token: None,
         history_url,
+        dev_login,
     })
 }
 
@@ -109,5 +118,24 @@ mod tests {
         assert!(parse_app_config(r#"{"base_url":"javascript:1"}"#).is_none());
         let s = parse_app_config(r#"{"base_url":"/p","history_url":"javascript:{id}"}"#).unwrap();
         assert_eq!(s.history_url, None);
+    }
+
+    #[test]
+    fn a_dev_login_is_a_same_origin_path_only() {
+        let s = parse_app_config(r#"{"base_url":"/","dev_login":"/gateway/dev-token"}"#).unwrap();
+        assert_eq!(s.dev_login.as_deref(), Some("/gateway/dev-token"));
+        for bad in [
+            "https://evil.test/mint",
+            "//evil.test/mint",
+            "/\\evil.test",
+            "/",
+        ] {
+            let body = serde_json::json!({"base_url": "/", "dev_login": bad}).to_string();
+            assert_eq!(parse_app_config(&body).unwrap().dev_login, None, "{bad}");
+        }
+        assert_eq!(
+            parse_app_config(r#"{"base_url":"/p"}"#).unwrap().dev_login,
+            None
+        );
     }
 }

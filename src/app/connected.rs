@@ -11,6 +11,7 @@ use super::connect::ConnectionSettings;
 use super::notify::{self, NotifyRule};
 use super::settings::Settings;
 use super::settings_panel::SettingsPanel;
+use super::sign_in::dev_token_provider;
 use crate::api::{ClientConfig, Conversation, ConversationId, OperatorId, Token, TokenSource};
 use crate::components::{Inbox, ListsSnapshot};
 use crate::i18n::{Key, Locale};
@@ -34,16 +35,44 @@ fn widget_config(
     theme: Theme,
     send_key: SendKey,
 ) -> ConfigHandle {
-    let token = s
-        .token
-        .clone()
-        .map_or(TokenSource::None, |t| TokenSource::Fixed(Token::new(t)));
-    let client = ClientConfig::new(s.base_url.clone(), token)
+    let token = match (&s.dev_login, s.operator_id, &s.token) {
+        (Some(url), Some(operator), _) => {
+            TokenSource::Provider(dev_token_provider(url.clone(), operator))
+        }
+        (_, _, Some(t)) => TokenSource::Fixed(Token::new(t.clone())),
+        _ => TokenSource::None,
+    };
+    let client = ClientConfig::new(api_address(s), token)
         .with_operator(s.operator_id.map(OperatorId))
         .with_history_url(s.history_url.clone());
     WidgetConfig::new(client)
         .with_ui(locale, theme, send_key)
         .into_handle()
+}
+
+/// The API address: the one set, or this page's origin when it is "/" (the app served by the
+/// API's own server, e.g. blinger-gateway's `--static`).
+fn api_address(s: &ConnectionSettings) -> String {
+    if s.base_url.is_empty() {
+        web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default()
+    } else {
+        s.base_url.clone()
+    }
+}
+
+/// Where the app is connected, as the bar says it: the address (this page's origin for a
+/// same-origin API), and the operator when signed in through the dev login.
+fn server_name(s: &ConnectionSettings, locale: Locale) -> String {
+    let address = api_address(s);
+    match (s.dev_login.is_some(), s.operator_id) {
+        (true, Some(op)) => format!(
+            "{address} · {}",
+            Key::SignInOperatorId.fill(locale, &op.to_string())
+        ),
+        _ => address,
+    }
 }
 
 /// The suite, full page, for validated settings, with the bar, the settings and the alerts.
@@ -65,10 +94,10 @@ pub(super) fn Connected(props: &ConnectedProps) -> Html {
         <main class="bi-app" data-theme={prefs.theme.as_str()} lang={locale.tag()}>
             <header class="bi-app__bar">
                 <span class="bi-app__title">{ Key::AppTitle.text(locale) }</span>
-                <span class="bi-app__server">{ Key::ConnectedAs.text(locale) }{" "}{ props.settings.base_url.clone() }</span>
+                <span class="bi-app__server">{ Key::ConnectedAs.text(locale) }{" "}{ server_name(&props.settings, locale) }</span>
                 <SettingsPanel settings={prefs} {locale} permission={alerts.permission}
                     onchange={props.onsettings.clone()} onoptin={alerts.onoptin} />
-                <button type="button" class="bi-button" onclick={props.ondisconnect.clone()}>{ Key::Disconnect.text(locale) }</button>
+                <button type="button" class="bi-button" onclick={props.ondisconnect.clone()}>{ if props.settings.dev_login.is_some() { Key::SignOut } else { Key::Disconnect }.text(locale) }</button>
             </header>
             <Inbox config={(*config).clone()} {onevent} onsession={alerts.onsession} onlists={alerts.onlists} />
         </main>

@@ -6,6 +6,8 @@
 //! - `store`: what stays on this device (the [`Settings`]; the address and operator if the
 //!   operator ticked "remember"; never the token), in the project's one storage
 //!   ([`crate::sync::storage::Persisted`]).
+//! - `sign_in`: behind a blinger-gateway with `--dev-login` (`dev_login` in `app-config.json`),
+//!   "Sign in as operator …" from the gateway's list; the widget's token then comes from it.
 //! - `connected`: the suite once connected: the bar with the [`SettingsPanel`], the inbox, the
 //!   unread total in the tab title, and the opt-in alerts: new client messages (found by diffing
 //!   list snapshots, [`notify`]) raise a desktop notification while the tab is in the background,
@@ -20,6 +22,7 @@ pub mod notify;
 pub mod settings;
 mod settings_panel;
 pub mod shell;
+mod sign_in;
 mod store;
 
 pub use config_file::parse_app_config;

@@ -12,6 +12,7 @@ use super::connect::{ConnectionForm, ConnectionSettings};
 use super::connected::{Connected, set_title};
 use super::connection_screen::ConnectionScreen;
 use super::settings::Settings;
+use super::sign_in::SignIn;
 use super::store::AppStore;
 use crate::i18n::{Key, Locale};
 
@@ -22,6 +23,8 @@ enum Phase {
     Probing,
     /// Showing the connection screen.
     Form(ConnectionForm),
+    /// Served by a gateway with `--dev-login`: "Sign in as operator …".
+    SignIn(ConnectionSettings),
     /// Connected.
     Connected(ConnectionSettings),
 }
@@ -45,6 +48,11 @@ pub fn App() -> Html {
         use_effect_with((), move |()| {
             wasm_bindgen_futures::spawn_local(async move {
                 match fetch_app_config().await {
+                    Some(settings)
+                        if settings.dev_login.is_some() && settings.operator_id.is_none() =>
+                    {
+                        phase.set(Phase::SignIn(settings));
+                    }
                     Some(settings) => phase.set(Phase::Connected(settings)),
                     None => phase.set(Phase::Form(store.remembered_form())),
                 }
@@ -62,7 +70,27 @@ pub fn App() -> Html {
         let (phase, store) = (phase.clone(), Rc::clone(&store));
         Callback::from(move |_| {
             set_title(None);
-            phase.set(Phase::Form(store.remembered_form()));
+            match &*phase {
+                // Signed in through the dev login: sign out, back to the list.
+                Phase::Connected(s) if s.dev_login.is_some() => {
+                    phase.set(Phase::SignIn(ConnectionSettings {
+                        operator_id: None,
+                        ..s.clone()
+                    }))
+                }
+                _ => phase.set(Phase::Form(store.remembered_form())),
+            }
+        })
+    };
+    let onsignin = {
+        let phase = phase.clone();
+        Callback::from(move |operator: u64| {
+            if let Phase::SignIn(s) = &*phase {
+                phase.set(Phase::Connected(ConnectionSettings {
+                    operator_id: Some(operator),
+                    ..s.clone()
+                }));
+            }
         })
     };
     let onsettings = {
@@ -79,6 +107,9 @@ pub fn App() -> Html {
         },
         Phase::Form(initial) => html! {
             <ConnectionScreen initial={initial.clone()} {locale} {onconnect} />
+        },
+        Phase::SignIn(s) => html! {
+            <SignIn dev_login={s.dev_login.clone().unwrap_or_default()} {locale} {onsignin} />
         },
         Phase::Connected(connection) => html! {
             <Connected settings={connection.clone()} prefs={*settings} {locale} {onsettings} {ondisconnect} />
