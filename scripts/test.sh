@@ -95,6 +95,8 @@ else
   tier "end-to-end (Playwright + Chromium)"
   scripts/build-app.sh
   cargo build -p blinger-sandbox --release --locked
+  # e2e/tests/gateway.spec.js runs `make run`'s stack (scripts/gateway-stack.sh) on debug builds.
+  cargo build -p blinger-sandbox -p blinger-gateway --locked
   # --- npm package (issue 6): `make pkg` builds pkg/, then e2e/tests/pkg.spec.js packs it, installs
   # the tarball offline into a throwaway host project and checks the element in Chromium. It runs
   # with the rest of the e2e suite but counts as its own tier (it must pass > 0 tests).

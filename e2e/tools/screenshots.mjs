@@ -1,5 +1,6 @@
 // Takes the README screenshots of the inbox (light and dark, wide and narrow) from a running
-// `make run` sandbox: node tools/screenshots.mjs [base-url] [out-dir]
+// running `make run` (gateway + sandbox; signs in as the second operator on the sign-in screen):
+// node tools/screenshots.mjs [base-url] [out-dir]
 import { chromium } from '@playwright/test';
 
 const base = process.argv[2] || 'http://127.0.0.1:8787';
@@ -18,7 +19,11 @@ const shots = [
 for (const s of shots) {
   const page = await browser.newPage({ viewport: { width: s.width, height: s.height }, colorScheme: s.scheme });
   await page.goto(base + '/');
-  await page.locator('[data-testid="inbox-row"]').first().waitFor();
+  const signIn = page.locator('[data-testid="sign-in-operator"]');
+  const row = page.locator('[data-testid="inbox-row"]').first();
+  await signIn.or(row).first().waitFor();
+  if (await signIn.count()) await signIn.nth(1).click();
+  await row.waitFor();
   if (s.open) {
     await page.locator('[data-testid="inbox-row"]').nth(1).click();
     await page.locator('[data-testid="timeline-item"]').first().waitFor();
