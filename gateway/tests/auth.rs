@@ -154,3 +154,31 @@ async fn every_bad_token_is_401_and_not_forwarded() {
         .unwrap();
     assert_eq!(r.status(), 200);
 }
+
+/// The README's Rust example of minting the JWT (gateway/examples/mint_jwt.rs), compiled in here.
+#[allow(dead_code)] // its `main`
+#[path = "../examples/mint_jwt.rs"]
+mod mint_jwt;
+
+#[tokio::test]
+async fn the_readme_example_token_is_accepted_and_acts_as_its_operator() {
+    let s = Setup::start(false).await;
+    let token = mint_jwt::blinger_jwt(2, JWT_SECRET).unwrap();
+    let r = s
+        .http
+        .get(s.gw("/api/conversations/unread"))
+        .header("Authentication", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // …and only as operator 2.
+    let r = s
+        .http
+        .get(s.gw("/api/conversations/unread?operator_id=3"))
+        .header("Authentication", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
