@@ -11,6 +11,8 @@
 # `scripts/bench.sh --profile` runs bench/profile.mjs instead (Chrome tracing of scenario 1: where
 # the time goes, per side; BENCH_PROFILE_* options in that file):
 #   BENCH_KEEP_NAMES=1            build with the wasm functions' names (no strip, no wasm-opt)
+# Then the gateway part (bench/gateway.mjs: blinger-gateway against the sandbox alone, both
+# built with the `server` profile); `scripts/bench.sh --gateway` runs only that part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -18,6 +20,15 @@ dist="${BENCH_DIST:-$PWD/target/bench-dist}"
 port="${BENCH_PORT:-8771}"
 token=bench-token
 target_dir="${CARGO_TARGET_DIR:-target}"
+
+gateway_bench() {
+  cargo build --profile server --locked --quiet -p blinger-sandbox -p blinger-gateway
+  node bench/gateway.mjs "$target_dir/server/blinger-sandbox" "$target_dir/server/blinger-gateway"
+}
+if [ "${1:-}" = --gateway ]; then
+  gateway_bench
+  exit 0
+fi
 
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   rm -rf "$dist"
@@ -62,3 +73,4 @@ runner=bench/run.mjs
 [ "${1:-}" = --profile ] && runner=bench/profile.mjs
 BENCH_BULK_URL="http://127.0.0.1:$port" BENCH_DEMO_URL="http://127.0.0.1:$((port + 1))" \
   BENCH_TOKEN="$token" BENCH_DIST="$dist" node "$runner"
+[ "${1:-}" = --profile ] || gateway_bench
