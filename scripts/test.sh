@@ -4,7 +4,8 @@
 #   2. cargo clippy -D warnings, host (workspace) and wasm32 (widget)
 #   3. native cargo test --workspace (api, sync, state logic, sandbox)
 #   4. wasm-bindgen-test browser tests in headless Chrome, then Firefox, against a sandbox
-#   5. the end-to-end suite (Playwright + Debian Chromium) against the sandbox serving the app
+#   5. the end-to-end suite (Playwright + Debian Chromium) against the sandbox serving the app,
+#      then the gateway journey in Firefox (e2e/firefox/, geckodriver)
 # Set BI_SKIP_E2E=1 to skip tier 5 locally (CI never does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -112,6 +113,14 @@ else
   pkg_passed=$(grep -Ec '✓ .*pkg[^ ]*\.spec\.js' "$logdir/e2e.log" || true)
   require_tests "npm package round trip" "${pkg_passed:-0}"
   require_tests "e2e" "$(( ${e2e_passed:-0} - ${pkg_passed:-0} ))"
+  # Playwright cannot open a Firefox context on firefox-esr: the gateway journey runs in Firefox
+  # through geckodriver (W3C WebDriver) instead.
+  tier "end-to-end in Firefox (the gateway journey, WebDriver)"
+  (cd e2e && GECKODRIVER="$(command -v geckodriver)" node firefox/gateway-journey.mjs) 2>&1 |
+    tee "$logdir/e2e-firefox.log"
+  ff_passed=$(grep -Eo 'firefox gateway journey: [0-9]+ passed' "$logdir/e2e-firefox.log" |
+    grep -Eo '[0-9]+' | tail -1)
+  require_tests "e2e Firefox (gateway journey)" "${ff_passed:-0}"
 fi
 
 tier "summary"

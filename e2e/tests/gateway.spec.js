@@ -6,41 +6,18 @@
 // token; signing out goes back to the list. `make demo`'s page (www/demo/ + the built package,
 // served here under /demo/) signs in through the same dev login and hands the element the
 // operator's token with `tokenProvider`.
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test, expect } from './fixtures.js';
 import { Sandbox, OPERATORS, unique } from '../pages/sandbox.js';
 import { InboxPage } from '../pages/inbox.js';
 import { ConversationPage } from '../pages/conversation.js';
 import { ComposerPage } from '../pages/composer.js';
+import { startStack } from '../pages/stack.js';
 import { blingerJwt } from '../../deploy/mint-jwt.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const DIST = path.resolve(repo, 'e2e', process.env.BI_DIST_DIR || '../dist');
-// Debug binaries (scripts/test.sh builds them); BI_BIN_DIR for another target dir.
-const BIN_DIR = process.env.BI_BIN_DIR || path.join(repo, 'target/debug');
-
-let tmp;
 let stack;
 let gateway;
 let sb;
 let accountToken;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Opens the conversation unless it is open already (the narrow sidebar shows one pane). */
 async function openIfNot(page, inbox, id) {
@@ -54,57 +31,14 @@ async function openIfNot(page, inbox, id) {
 
 test.beforeAll(async () => {
   test.setTimeout(90_000);
-  for (const bin of ['blinger-gateway', 'blinger-sandbox']) {
-    if (!fs.existsSync(path.join(BIN_DIR, bin))) throw new Error(`no ${bin} in ${BIN_DIR}: cargo build -p ${bin}`);
-  }
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'blinger-stack-'));
-  const site = path.join(tmp, 'site');
-  fs.cpSync(DIST, site, { recursive: true });
-  fs.copyFileSync(path.join(repo, 'www/app-config.gateway.json'), path.join(site, 'app-config.json'));
-  // The embed demo as scripts/demo.sh assembles it.
-  const pkgDir = path.join(repo, 'pkg');
-  if (!fs.existsSync(path.join(pkgDir, 'blinger_inbox_bg.wasm'))) throw new Error(`no package in ${pkgDir}: make pkg`);
-  fs.mkdirSync(path.join(site, 'demo/blinger-inbox'), { recursive: true });
-  for (const f of ['index.html', 'demo.css', 'demo.js']) fs.copyFileSync(path.join(repo, 'www/demo', f), path.join(site, 'demo', f));
-  for (const f of ['index.js', 'blinger_inbox.js', 'blinger_inbox_bg.wasm']) {
-    fs.copyFileSync(path.join(pkgDir, f), path.join(site, 'demo/blinger-inbox', f));
-  }
-  const [gw, sbPort] = [await freePort(), await freePort()];
-  stack = spawn(path.join(repo, 'scripts/gateway-stack.sh'), [site, 'e2e'], {
-    env: {
-      ...process.env,
-      BLINGER_GATEWAY_ADDR: `127.0.0.1:${gw}`,
-      BLINGER_SANDBOX_ADDR: `127.0.0.1:${sbPort}`,
-      BLINGER_STACK_STATE: path.join(tmp, 'state'),
-      BLINGER_BIN_DIR: BIN_DIR,
-      BLINGER_SIMULATE: '3600',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let output = '';
-  gateway = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the stack did not start:\n${output}`)), 60_000);
-    const take = (chunk) => {
-      output += String(chunk);
-      const m = /Open (http:\/\/\S+?)\/? in a browser/.exec(output);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    };
-    stack.stdout.on('data', take);
-    stack.stderr.on('data', take);
-    stack.on('exit', (code) => reject(new Error(`the stack exited (${code}):\n${output}`)));
-  });
-  accountToken = fs.readFileSync(path.join(tmp, 'state/account-token'), 'utf8').trim();
-  sb = await Sandbox.open({ baseURL: `http://127.0.0.1:${sbPort}`, token: accountToken });
+  stack = await startStack();
+  ({ gateway, accountToken } = stack);
+  sb = await Sandbox.open({ baseURL: stack.sandbox, token: accountToken });
 });
 
 test.afterAll(async () => {
   await sb?.dispose();
-  if (stack) {
-    try { process.kill(-stack.pid, 'SIGTERM'); } catch { /* gone */ }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 test('sign in as an operator through the gateway: full history, sends as them, no account token', async ({ page, problems }) => {
@@ -223,7 +157,7 @@ test('the embed demo page signs in through the gateway and the element gets its 
 });
 
 test("the README's Node example mints a token the gateway takes, for its operator only", async ({ request }) => {
-  const secret = fs.readFileSync(path.join(tmp, 'state/jwt-secret'), 'utf8').trim();
+  const secret = stack.jwtSecret;
   const jwt = blingerJwt(2, secret);
   const mine = await request.get(`${gateway}/api/conversations/unread`, { headers: { Authentication: jwt } });
   expect(mine.status()).toBe(200);
