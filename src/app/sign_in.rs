@@ -10,49 +10,45 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::api::wire::{Operator, decode_operators};
-use crate::api::{ApiError, HttpResponse, Token, TokenProvider, transport::race};
+use crate::api::{
+    ApiError, FetchTransport, HttpRequest, HttpResponse, Method, Token, TokenProvider, Transport,
+};
 use crate::components::use_unique_id;
 use crate::i18n::{Key, Locale, error_text};
 
 /// The budget of one dev-login request (ms), as for any request of the widget.
 const BUDGET_MS: u32 = crate::api::DEFAULT_TIMEOUT_MS;
 
-/// One request to the dev login, answered in time or an [`ApiError`].
-async fn call(
-    request: gloo_net::http::RequestBuilder,
-    body: Option<String>,
-) -> Result<HttpResponse, ApiError> {
-    let network = |e: gloo_net::Error| ApiError::Network {
-        message: e.to_string(),
+/// One request to the dev login through the widget's own transport (its timeout aborts the
+/// fetch), answered in time or an [`ApiError`].
+async fn call(method: Method, url: &str, body: Option<String>) -> Result<HttpResponse, ApiError> {
+    let headers = body
+        .is_some()
+        .then(|| ("content-type".to_owned(), "application/json".to_owned()))
+        .into_iter()
+        .collect();
+    let request = HttpRequest {
+        method,
+        url: url.to_owned(),
+        headers,
+        body,
+        timeout_ms: BUDGET_MS,
+        abort: None,
+        memo: None,
     };
-    let sent = async move {
-        let request = match body {
-            Some(body) => request
-                .header("content-type", "application/json")
-                .body(body)
-                .map_err(network)?,
-            None => request.build().map_err(network)?,
-        };
-        let response = request.send().await.map_err(network)?;
-        let status = response.status();
-        let text = response.text().await.map_err(network)?;
-        Ok(HttpResponse::new(status, text))
-    };
-    race(sent, gloo_timers::future::TimeoutFuture::new(BUDGET_MS))
-        .await
-        .unwrap_or(Err(ApiError::Timeout))
+    Ok(FetchTransport.send(request).await?)
 }
 
 /// The operators one may sign in as.
 async fn operators(url: &str) -> Result<Vec<Operator>, ApiError> {
-    let response = call(gloo_net::http::Request::get(url), None).await?;
+    let response = call(Method::Get, url, None).await?;
     decode_operators(&response).map(|listed| listed.items)
 }
 
 /// A token for `operator` from the dev login at `url`.
 async fn mint(url: &str, operator: u64) -> Result<Token, String> {
     let body = serde_json::json!({ "operator_id": operator }).to_string();
-    let response = call(gloo_net::http::Request::post(url), Some(body))
+    let response = call(Method::Post, url, Some(body))
         .await
         .map_err(|e| error_text(&e, Locale::En))?;
     if response.status != 200 {

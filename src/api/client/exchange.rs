@@ -10,9 +10,7 @@ use crate::api::assumptions::{
 use crate::api::config::{Token, TokenSource};
 use crate::api::error::ApiError;
 use crate::api::ids::ConversationId;
-use crate::api::transport::{
-    AbortFlag, BodyMemo, HttpRequest, HttpResponse, Method, Transport, TransportError,
-};
+use crate::api::transport::{AbortFlag, BodyMemo, HttpRequest, HttpResponse, Method, Transport};
 use crate::api::url::is_absolute_http;
 use crate::api::wire::{Conversation, decode_conversation};
 
@@ -225,11 +223,11 @@ impl<T: Transport> Client<T> {
             abort: self.abort.clone(),
             memo: memo.cloned(),
         };
-        self.shared.transport.send(req).await.map_err(|e| match e {
-            TransportError::Timeout => ApiError::Timeout,
-            TransportError::Aborted => ApiError::Aborted,
-            TransportError::Network(message) => ApiError::Network { message },
-        })
+        self.shared
+            .transport
+            .send(req)
+            .await
+            .map_err(ApiError::from)
     }
 }
 

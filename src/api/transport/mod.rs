@@ -213,6 +213,16 @@ pub enum TransportError {
     Network(String),
 }
 
+impl From<TransportError> for blinger_api::ApiError {
+    fn from(e: TransportError) -> Self {
+        match e {
+            TransportError::Timeout => Self::Timeout,
+            TransportError::Aborted => Self::Aborted,
+            TransportError::Network(message) => Self::Network { message },
+        }
+    }
+}
+
 /// Sends HTTP requests. No `Send` bound: wasm is single-threaded.
 pub trait Transport {
     /// Sends one request and reads the whole body.
