@@ -38,15 +38,25 @@ pub fn is_loopback(peer: Option<SocketAddr>) -> bool {
     }
 }
 
-/// `GET`: the operators one may sign in as (Blinger's envelope of `/api/operators/all`).
-pub async fn dev_operators(State(state): State<Shared>, req: axum::extract::Request) -> Response {
+/// The dev login answers only a peer on this machine.
+fn loopback_only(req: &axum::extract::Request) -> Result<(), GatewayError> {
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(p)| *p);
-    if !is_loopback(peer) {
-        return GatewayError::Forbidden("The dev login answers loopback clients only".to_owned())
-            .into_response();
+    if is_loopback(peer) {
+        Ok(())
+    } else {
+        Err(GatewayError::Forbidden(
+            "The dev login answers loopback clients only".to_owned(),
+        ))
+    }
+}
+
+/// `GET`: the operators one may sign in as (Blinger's envelope of `/api/operators/all`).
+pub async fn dev_operators(State(state): State<Shared>, req: axum::extract::Request) -> Response {
+    if let Err(refused) = loopback_only(&req) {
+        return refused.into_response();
     }
     let mut upstream = axum::extract::Request::new(axum::body::Body::empty());
     *upstream.uri_mut() = axum::http::Uri::from_static("/api/operators/all");
@@ -60,13 +70,8 @@ pub async fn dev_operators(State(state): State<Shared>, req: axum::extract::Requ
 
 /// `POST`: a token for one operator.
 pub async fn dev_token(State(state): State<Shared>, req: axum::extract::Request) -> Response {
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(p)| *p);
-    if !is_loopback(peer) {
-        return GatewayError::Forbidden("The dev login answers loopback clients only".to_owned())
-            .into_response();
+    if let Err(refused) = loopback_only(&req) {
+        return refused.into_response();
     }
     let bytes = match read_limited(req.into_body()).await {
         Ok(b) => b,
