@@ -41,7 +41,7 @@ pub fn parse_app_config(body: &str) -> Option<ConnectionSettings> {
     // Same-origin only: the page posts operator ids there and trusts the tokens it answers.
     let dev_login = file
         .dev_login
-        .filter(|d| d.starts_with('/') && validate_base_url(d).is_ok_and(|v| !v.is_empty()));
+        .filter(|d| d.starts_with('/') && validate_base_url(d).is_ok_and(|v| v != "/"));
     Some(ConnectionSettings {
         base_url,
         operator_id: file.operator_id.filter(|&n| n > 0),

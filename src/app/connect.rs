@@ -62,8 +62,8 @@ pub fn validate_base_url(raw: &str) -> Result<String, Key> {
         return Err(if raw.trim().is_empty() {
             Key::ErrBaseUrlEmpty
         } else {
-            // "/" alone: the page's own origin.
-            return Ok(String::new());
+            // "/" alone: the page's own origin (the widget's config takes it as it is).
+            return Ok("/".to_owned());
         });
     }
     // Browsers read `\` as `/`: `/\evil.example` would be another site.
@@ -169,6 +169,7 @@ mod tests {
             Ok("http://127.0.0.1:8787".into())
         );
         assert_eq!(validate_base_url("/proxy/"), Ok("/proxy".into()));
+        assert_eq!(validate_base_url("/"), Ok("/".into()));
     }
 
     #[test]

@@ -42,7 +42,7 @@ fn widget_config(
         (_, _, Some(t)) => TokenSource::Fixed(Token::new(t.clone())),
         _ => TokenSource::None,
     };
-    let client = ClientConfig::new(api_address(s), token)
+    let client = ClientConfig::new(s.base_url.clone(), token)
         .with_operator(s.operator_id.map(OperatorId))
         .with_history_url(s.history_url.clone());
     WidgetConfig::new(client)
@@ -50,13 +50,13 @@ fn widget_config(
         .into_handle()
 }
 
-/// The API address: the one set, or this page's origin when it is "/" (the app served by the
-/// API's own server, e.g. blinger-gateway's `--static`).
+/// The API address as the bar shows it: the one set, or this page's origin for "/" (the app
+/// served by the API's own server, e.g. blinger-gateway's `--static`).
 fn api_address(s: &ConnectionSettings) -> String {
-    if s.base_url.is_empty() {
+    if s.base_url == "/" {
         web_sys::window()
             .and_then(|w| w.location().origin().ok())
-            .unwrap_or_default()
+            .unwrap_or_else(|| s.base_url.clone())
     } else {
         s.base_url.clone()
     }
