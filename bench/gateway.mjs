@@ -14,11 +14,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { blingerJwt } from '../deploy/mint-jwt.mjs';
+import { freePort } from '../e2e/pages/stack.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const [sandboxBin, gatewayBin] = process.argv.slice(2);
@@ -29,11 +29,6 @@ const TOKEN = `bench-account-${randomBytes(12).toString('hex')}`;
 const SECRET = randomBytes(48).toString('base64');
 const HOOK = randomBytes(12).toString('hex');
 
-const freePort = () => new Promise((resolve, reject) => {
-  const s = net.createServer();
-  s.once('error', reject);
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-});
 
 const children = [];
 function start(bin, args, env = {}) {

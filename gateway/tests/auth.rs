@@ -164,21 +164,11 @@ mod mint_jwt;
 async fn the_readme_example_token_is_accepted_and_acts_as_its_operator() {
     let s = Setup::start(false).await;
     let token = mint_jwt::blinger_jwt(2, JWT_SECRET).unwrap();
-    let r = s
-        .http
-        .get(s.gw("/api/conversations/unread"))
-        .header("Authentication", &token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    let (status, _) = s.get_with_token(&token, "/api/conversations/unread").await;
+    assert_eq!(status, 200);
     // …and only as operator 2.
-    let r = s
-        .http
-        .get(s.gw("/api/conversations/unread?operator_id=3"))
-        .header("Authentication", &token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
+    let (status, _) = s
+        .get_with_token(&token, "/api/conversations/unread?operator_id=3")
+        .await;
+    assert_eq!(status, 403);
 }

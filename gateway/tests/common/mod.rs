@@ -88,10 +88,15 @@ impl Setup {
     }
 
     pub async fn get(&self, operator: u64, path: &str) -> (u16, Value) {
+        self.get_with_token(&self.jwt(operator), path).await
+    }
+
+    /// A GET with this `Authentication` token (minted elsewhere).
+    pub async fn get_with_token(&self, token: &str, path: &str) -> (u16, Value) {
         let r = self
             .http
             .get(self.gw(path))
-            .header("Authentication", self.jwt(operator))
+            .header("Authentication", token)
             .send()
             .await
             .unwrap();
