@@ -510,6 +510,29 @@ async fn events_and_a_cancelled_before_send() {
         input.dyn_ref::<HtmlTextAreaElement>().unwrap().value(),
         later
     );
+    // …so does a thenable of false (a Promise of another realm is not `instanceof Promise`
+    // here: Firefox's WebDriver scripts make such Promises)…
+    let o = Object::new();
+    set(
+        &o,
+        "beforeSend",
+        &Function::new_with_args(
+            "d",
+            "return { then(r) { setTimeout(() => r(false), 300); } }",
+        ),
+    );
+    handle.update(o.into()).unwrap();
+    click(&by_testid(&root, "composer-send").unwrap());
+    sleep_ms(800).await;
+    assert_eq!(
+        events.count("message-sent"),
+        1,
+        "a thenable of false cancels"
+    );
+    assert_eq!(
+        input.dyn_ref::<HtmlTextAreaElement>().unwrap().value(),
+        later
+    );
     // …a Promise of true sends it once (a second press while the host decides is no second
     // send), and the composer empties.
     handle.update(answer_later("true").into()).unwrap();

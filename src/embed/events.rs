@@ -76,7 +76,7 @@ pub(crate) fn before_send_hook(
             return Approval::Now(true);
         };
         match f.call1(&element, &detail) {
-            Ok(answer) => match answer.dyn_into::<js_sys::Promise>() {
+            Ok(answer) => match thenable(answer) {
                 Ok(promise) => Approval::Later(Box::pin(async move {
                     let settled = crate::api::transport::race(
                         wasm_bindgen_futures::JsFuture::from(promise),
@@ -90,4 +90,24 @@ pub(crate) fn before_send_hook(
             Err(_) => Approval::Now(false),
         }
     }))
+}
+
+/// The host's answer as a Promise when it is one: a Promise of this page, or any thenable (a
+/// Promise of another realm — an iframe's, a test driver's — or a library's), which
+/// `Promise.resolve` adopts. Anything else is the answer itself.
+fn thenable(answer: JsValue) -> Result<js_sys::Promise, JsValue> {
+    let answer = match answer.dyn_into::<js_sys::Promise>() {
+        Ok(promise) => return Ok(promise),
+        Err(answer) => answer,
+    };
+    let then = if answer.is_object() {
+        Reflect::get(&answer, &"then".into()).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    };
+    if then.is_function() {
+        Ok(js_sys::Promise::resolve(&answer))
+    } else {
+        Err(answer)
+    }
 }
