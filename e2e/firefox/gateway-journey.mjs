@@ -7,11 +7,9 @@
 // operator's token is refused (403) and nothing is sent. Prints "firefox gateway journey: N
 // passed" (one test; scripts/test.sh counts it); exits 1 on the first failed check.
 //   node firefox/gateway-journey.mjs   (GECKODRIVER, FIREFOX_BIN override the defaults)
-import { spawn } from 'node:child_process';
-import { startStack, freePort } from '../pages/stack.js';
+import { startStack } from '../pages/stack.js';
+import { WebDriver } from './webdriver.mjs';
 
-const GECKODRIVER = process.env.GECKODRIVER || 'geckodriver';
-const FIREFOX = process.env.FIREFOX_BIN || '/usr/bin/firefox-esr';
 const OPERATOR = 2;
 let passed = 0;
 const check = (ok, what) => {
@@ -19,59 +17,8 @@ const check = (ok, what) => {
   passed += 1;
 };
 
-class WebDriver {
-  constructor(base) { this.base = base; }
-
-  async cmd(method, path, body) {
-    const r = await fetch(this.base + path, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = await r.json();
-    if (json.value && json.value.error) throw new Error(`${method} ${path}: ${json.value.error}: ${json.value.message}`);
-    return json.value;
-  }
-
-  async start() {
-    const value = await this.cmd('POST', '/session', {
-      capabilities: { alwaysMatch: { browserName: 'firefox', 'moz:firefoxOptions': { binary: FIREFOX, args: ['-headless'] } } },
-    });
-    this.s = `/session/${value.sessionId}`;
-  }
-
-  go(url) { return this.cmd('POST', `${this.s}/url`, { url }); }
-
-  run(script, ...args) { return this.cmd('POST', `${this.s}/execute/sync`, { script, args }); }
-
-  /** Polls `script` (a function body returning a value) until it returns something truthy. */
-  async until(what, script, ...args) {
-    const end = Date.now() + 20_000;
-    let last;
-    while (Date.now() < end) {
-      last = await this.run(script, ...args).catch((e) => String(e));
-      if (last && !(typeof last === 'string' && last.startsWith('Error'))) return last;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-  }
-
-  async element(css) {
-    const value = await this.cmd('POST', `${this.s}/element`, { using: 'css selector', value: css });
-    return Object.values(value)[0];
-  }
-
-  async click(css) { await this.cmd('POST', `${this.s}/element/${await this.element(css)}/click`, {}); }
-
-  async type(css, text) { await this.cmd('POST', `${this.s}/element/${await this.element(css)}/value`, { text }); }
-
-  stop() { return this.s ? this.cmd('DELETE', this.s).catch(() => {}) : Promise.resolve(); }
-}
-
 const stack = await startStack();
-const port = await freePort();
-const driver = spawn(GECKODRIVER, ['--port', String(port), '--host', '127.0.0.1'], { stdio: 'ignore' });
-const wd = new WebDriver(`http://127.0.0.1:${port}`);
+let wd;
 const account = { Authentication: stack.accountToken };
 const sandbox = async (p) => (await (await fetch(stack.sandbox + p, { headers: account })).json()).data;
 
@@ -91,8 +38,7 @@ async function signInAndOpen(id) {
 const timelineTexts = 'return [...document.querySelectorAll("[data-testid=timeline-item]")].map((e) => e.textContent)';
 
 try {
-  await new Promise((r) => setTimeout(r, 500));
-  await wd.start();
+  wd = await WebDriver.start();
   // A seeded conversation with several messages, which this browser never saw live.
   let id = null;
   let seeded = [];
@@ -120,17 +66,14 @@ try {
 
   // A crafted request from the page: operator 2's token, acting as operator 3.
   const crafted = `crafted ${Date.now()}`;
-  const answer = await wd.cmd('POST', `${wd.s}/execute/async`, {
-    script: `const done = arguments[arguments.length - 1];
-      (async () => {
-        const t = await fetch('/gateway/dev-token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ operator_id: ${OPERATOR} }) });
-        const { token } = await t.json();
-        const r = await fetch('/api/conversations/send-message', { method: 'POST', headers: { Authentication: token, 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ conversation_id: String(${id}), operator_id: '3', text: ${JSON.stringify(crafted)} }) });
-        return { status: r.status, body: await r.text() };
-      })().then(done, (e) => done({ error: String(e) }));`,
-    args: [],
-  });
+  const answer = await wd.runAsync(`
+    (async () => {
+      const t = await fetch('/gateway/dev-token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ operator_id: ${OPERATOR} }) });
+      const { token } = await t.json();
+      const r = await fetch('/api/conversations/send-message', { method: 'POST', headers: { Authentication: token, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ conversation_id: String(${id}), operator_id: '3', text: ${JSON.stringify(crafted)} }) });
+      return { status: r.status, body: await r.text() };
+    })().then(done, (e) => done({ error: String(e) }));`);
   check(answer.status === 403, `the crafted request is refused (${JSON.stringify(answer)})`);
   await new Promise((r) => setTimeout(r, 500));
   const leaked = (await sandbox(`/sandbox/conversations/${id}/messages`)).filter((m) => m.text === crafted);
@@ -142,7 +85,6 @@ try {
   console.error(`firefox gateway journey: FAILED after ${passed} checks: ${e.stack || e}`);
   process.exitCode = 1;
 } finally {
-  await wd.stop();
-  driver.kill();
+  await wd?.stop();
   await stack.stop();
 }

@@ -26,6 +26,24 @@ export function freePort() {
   });
 }
 
+/**
+ * A blinger-sandbox of its own on a free port (`args` after `--addr`), the release build unless
+ * BI_SANDBOX_BIN says otherwise. Resolves to {origin, stop()} once it listens.
+ */
+export async function startSandbox(args) {
+  const bin = process.env.BI_SANDBOX_BIN || path.join(repo, 'target/release/blinger-sandbox');
+  const child = spawn(bin, ['--addr', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const origin = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the sandbox did not start')), 15_000);
+    child.stdout.on('data', (chunk) => {
+      const m = /listening on (http:\/\/\S+)/.exec(String(chunk));
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on('exit', (code) => reject(new Error(`the sandbox exited (${code})`)));
+  });
+  return { origin, stop: () => child.kill('SIGTERM') };
+}
+
 /** The site the gateway serves: the app at `/`, the embed demo (as scripts/demo.sh assembles it) at `/demo/`. */
 function assembleSite(site) {
   fs.cpSync(DIST, site, { recursive: true });

@@ -3,46 +3,19 @@
 // Promise, and gives a `tokenProvider` that never settles. Like chaos.spec.js, every scenario
 // asserts on the sandbox's history: each text delivered exactly once, or still visible (for
 // Retry, or kept in the composer) — and prints scenario → delivered / duplicated / visible.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test, expect } from './fixtures.js';
 import { Sandbox, unique } from '../pages/sandbox.js';
 import { ChaosLedger } from '../pages/chaos.js';
+import { chaosAttributes, writeChaosHost } from '../pages/chaos-host.js';
 import { ComposerPage } from '../pages/composer.js';
 import { ConversationPage } from '../pages/conversation.js';
+import { startSandbox } from '../pages/stack.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const pkgDir = path.join(repo, 'pkg');
-const sandboxBin = process.env.BI_SANDBOX_BIN || path.join(repo, 'target/release/blinger-sandbox');
 const TOKEN = 'chaos-embed-token';
 const SEND = '/api/conversations/send-message';
-
-const HOST_HTML = `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Chaos host</title><link rel="icon" href="data:,">
-<link rel="stylesheet" href="host.css"></head>
-<body><script type="module" src="host.js"></script></body>
-</html>
-`;
-// The host's side: mounts one element (window.place), records its events.
-const HOST_JS = `import 'ENTRY';
-window.events = [];
-for (const name of ['ready', 'auth-required', 'error', 'before-send']) {
-  document.addEventListener(name, (e) => window.events.push({ name, detail: e.detail }));
-}
-window.place = (attrs, props) => {
-  document.querySelector('blinger-inbox')?.remove();
-  const el = document.createElement('blinger-inbox');
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  Object.assign(el, props);
-  document.body.append(el);
-  return el;
-};
-`;
 
 let tmp;
 let server;
@@ -51,26 +24,10 @@ let sb;
 let ledger;
 
 test.beforeAll(async () => {
-  if (!fs.existsSync(path.join(pkgDir, 'package.json'))) {
-    throw new Error(`no package in ${pkgDir}: run \`make pkg\` (scripts/pkg.sh) first`);
-  }
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'blinger-chaos-'));
-  fs.cpSync(pkgDir, path.join(tmp, 'pkg'), { recursive: true });
-  const manifest = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
-  const entry = `./pkg/${manifest.exports['.'].import.replace(/^\.\//, '')}`;
-  fs.writeFileSync(path.join(tmp, 'index.html'), HOST_HTML);
-  fs.writeFileSync(path.join(tmp, 'host.js'), HOST_JS.replace('ENTRY', entry));
-  fs.writeFileSync(path.join(tmp, 'host.css'), 'blinger-inbox { display: block; height: 640px; }\n');
-  server = spawn(sandboxBin, ['--addr', '127.0.0.1:0', '--db', ':memory:', '--seed', 'demo', '--faults',
-    '--static', tmp, '--token', TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
-  origin = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the sandbox did not start')), 15_000);
-    server.stdout.on('data', (chunk) => {
-      const m = /listening on (http:\/\/\S+)/.exec(String(chunk));
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    server.on('exit', (code) => reject(new Error(`the sandbox exited (${code})`)));
-  });
+  writeChaosHost(tmp);
+  server = await startSandbox(['--db', ':memory:', '--seed', 'demo', '--faults', '--static', tmp, '--token', TOKEN]);
+  origin = server.origin;
   sb = await Sandbox.open({ baseURL: origin, token: TOKEN });
   ledger = new ChaosLedger(sb, 'chaos (embedded element)');
 });
@@ -82,7 +39,7 @@ test.afterEach(async () => {
 test.afterAll(async () => {
   ledger?.print();
   await sb?.dispose();
-  if (server) server.kill('SIGTERM');
+  server?.stop();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -93,12 +50,7 @@ test.afterAll(async () => {
 async function hostOn(page, id, props = `({ token: ${JSON.stringify(TOKEN)} })`) {
   await page.goto(`${origin}/`);
   // A string expression (evaluated by the devtools protocol, so the page's CSP allows it).
-  const attrs = JSON.stringify({
-    'base-url': origin,
-    'operator-id': '1',
-    'poll-interval': '1000',
-    'history-url': '/sandbox/conversations/{id}/messages',
-  });
+  const attrs = JSON.stringify(chaosAttributes(origin));
   await page.evaluate(`void window.place(${attrs}, ${props})`);
   await expect(page.locator(`[data-testid="inbox-row"][data-conversation-id="${id}"]`)).toBeVisible();
   await page.evaluate((id) => document.querySelector('blinger-inbox').select(id), id);

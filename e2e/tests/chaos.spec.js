@@ -93,9 +93,18 @@ test('a client writes the same words while our send fails', async ({ page }) => 
   await a.composer.send(words);
   await sb.customerMessage({ conversation_id: c.id, text: words });
   // Checked after 0, 1, 3, 10 and 30 s: never shown as sent, then unconfirmed with Retry.
-  await expect(a.conv.items.filter({ hasText: words }).and(page.locator('[data-state="sent"]'))).toHaveCount(0);
+  // Watched until it is unconfirmed: our item must never show as sent on the way (the client's
+  // words are kind "client" and do not count).
   const mine = a.conv.items.filter({ hasText: words }).and(page.locator('[data-kind="message"]'));
-  await expect(mine).toHaveAttribute('data-state', 'unconfirmed', { timeout: 60_000 });
+  const deadline = Date.now() + 60_000;
+  let seen = [];
+  while (!seen.includes('unconfirmed')) {
+    seen = await mine.evaluateAll((els) => els.map((e) => e.dataset.state));
+    expect(seen, 'our send never shows as sent').not.toContain('sent');
+    expect(Date.now() < deadline, `unconfirmed within 60 s (${seen})`).toBe(true);
+    await page.waitForTimeout(200);
+  }
+  await expect(mine).toHaveAttribute('data-state', 'unconfirmed');
   expect(await delivered(c.id, [words])).toEqual([0]);
   await settle('client writes the same words', c.id, [words], [page]);
   await expect(mine.getByTestId('timeline-retry')).toBeVisible();

@@ -3,17 +3,17 @@
 // project with the sandbox (its strict CSP: script-src 'self' 'wasm-unsafe-eval', style-src 'self',
 // connect-src 'self'), and check in Chromium that <blinger-inbox> renders the sandbox's
 // conversations, reacts to attributes and properties, and leaves nothing behind when removed.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test, expect } from './fixtures.js';
+import { startSandbox } from '../pages/stack.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
 const pkgDir = path.join(repo, 'pkg');
-const sandboxBin = process.env.BI_SANDBOX_BIN || path.join(repo, 'target/release/blinger-sandbox');
 // Any free port (the sandbox prints the one it got), so parallel runs never collide.
 let ORIGIN;
 const TOKEN = 'pkg-token';
@@ -75,20 +75,13 @@ test.beforeAll(async () => {
   fs.writeFileSync(path.join(host, 'host.css'), HOST_CSS);
   fs.writeFileSync(path.join(host, 'host.js'), HOST_JS.replace('blinger-inbox-entry', entry));
 
-  server = spawn(sandboxBin, ['--addr', '127.0.0.1:0', '--db', ':memory:', '--seed', 'demo', '--faults',
-    '--proxy', '--static', host, '--token', TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the sandbox did not start')), 15_000);
-    server.stdout.on('data', (chunk) => {
-      const m = /listening on (http:\/\/\S+)/.exec(String(chunk));
-      if (m) { ORIGIN = m[1]; clearTimeout(timer); resolve(); }
-    });
-    server.on('exit', (code) => reject(new Error(`the sandbox exited (${code})`)));
-  });
+  server = await startSandbox(['--db', ':memory:', '--seed', 'demo', '--faults', '--proxy', '--static', host,
+    '--token', TOKEN]);
+  ORIGIN = server.origin;
 });
 
 test.afterAll(async () => {
-  if (server) server.kill('SIGTERM');
+  server?.stop();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
