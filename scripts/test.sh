@@ -5,7 +5,7 @@
 #   3. native cargo test --workspace (api, sync, state logic, sandbox)
 #   4. wasm-bindgen-test browser tests in headless Chrome, then Firefox, against a sandbox
 #   5. the end-to-end suite (Playwright + Debian Chromium) against the sandbox serving the app,
-#      then the gateway journey in Firefox (e2e/firefox/, geckodriver)
+#      then the gateway journey and the chaos suite in Firefox (e2e/firefox/, geckodriver)
 # Set BI_SKIP_E2E=1 to skip tier 5 locally (CI never does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -121,6 +121,17 @@ else
   ff_passed=$(grep -Eo 'firefox gateway journey: [0-9]+ passed' "$logdir/e2e-firefox.log" |
     grep -Eo '[0-9]+' | tail -1)
   require_tests "e2e Firefox (gateway journey)" "${ff_passed:-0}"
+  # The chaos suite of issue 16 in Firefox (the same nine scenarios as tests/chaos*.spec.js).
+  tier "chaos suite in Firefox (WebDriver)"
+  (cd e2e && GECKODRIVER="$(command -v geckodriver)" node firefox/chaos.mjs) 2>&1 |
+    tee "$logdir/chaos-firefox.log"
+  chaos_passed=$(grep -Eo 'firefox chaos: [0-9]+ passed, 0 failed' "$logdir/chaos-firefox.log" |
+    grep -Eo '^firefox chaos: [0-9]+' | grep -Eo '[0-9]+' | tail -1)
+  if [ "${chaos_passed:-0}" -ne 9 ]; then
+    echo "FAIL: the Firefox chaos suite must pass all 9 scenarios (passed: ${chaos_passed:-0})" >&2
+    exit 1
+  fi
+  require_tests "chaos Firefox" "$chaos_passed"
 fi
 
 tier "summary"
