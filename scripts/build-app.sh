@@ -2,7 +2,9 @@
 # Builds the standalone app into dist/: `trunk build --release --offline`, then
 #   - scripts/wasm-opt.sh (binaryen's wasm-opt -Oz; see there), and
 #   - Trunk's inline loader <script> moved into dist/boot-<hash>.js, so the page runs under a
-#     strict Content-Security-Policy (script-src 'self' 'wasm-unsafe-eval', no unsafe-inline).
+#     strict Content-Security-Policy (script-src 'self' 'wasm-unsafe-eval', no unsafe-inline),
+#   - a .br and a .gz beside each text and wasm file (scripts/compress.mjs --write), which the
+#     sandbox and the gateway serve to browsers that accept them; the sizes are printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -15,3 +17,8 @@ for wasm in dist/*.wasm; do
   echo "wasm-opt: $(basename "$wasm") $before -> $(stat -c %s "$wasm") bytes"
 done
 python3 scripts/strict_csp_dist.py dist
+files=()
+for f in dist/*; do
+  case "$f" in *.wasm | *.js | *.css | *.html | *.json | *.svg) files+=("$f") ;; esac
+done
+node scripts/compress.mjs --write --label "the app's files" "${files[@]}"

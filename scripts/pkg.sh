@@ -4,7 +4,7 @@
 #   - scripts/wasm-opt.sh (binaryen's wasm-opt -Oz; see there)
 #   - the hand-written entry (index.js registers <blinger-inbox> and initialises the wasm itself),
 #     its types, package.json and README from www/pkg/
-# Prints the raw and gzip sizes. PKG_OUT=dir builds elsewhere (the npm round-trip test uses pkg/).
+# Prints the raw, gzip and brotli sizes (scripts/compress.mjs). PKG_OUT=dir builds elsewhere (the npm round-trip test uses pkg/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -21,14 +21,6 @@ cp www/pkg/index.js www/pkg/index.d.ts www/pkg/README.md "$out/"
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" www/pkg/package.json >"$out/package.json"
 cp LICENSE* "$out/" 2>/dev/null || true
 
-total_raw=0
-total_gz=0
-for f in "$out"/blinger_inbox_bg.wasm "$out"/blinger_inbox.js "$out"/index.js; do
-  raw=$(stat -c %s "$f")
-  gz=$(gzip -9c "$f" | wc -c)
-  total_raw=$((total_raw + raw))
-  total_gz=$((total_gz + gz))
-  printf '%-28s %8d bytes  %7d gzip\n' "$(basename "$f")" "$raw" "$gz"
-done
-printf '%-28s %8d bytes  %7d gzip (what a page downloads)\n' "total" "$total_raw" "$total_gz"
+node scripts/compress.mjs --label "what a page downloads" \
+  "$out"/blinger_inbox_bg.wasm "$out"/blinger_inbox.js "$out"/index.js
 echo "pkg: $out/ ready (npm pack $out)"

@@ -165,6 +165,7 @@ async fn healthz_metrics_headers_and_dev_login() {
     let dir = std::env::temp_dir().join(format!("gw-static-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("index.html"), "<!doctype html><title>app</title>").unwrap();
+    std::fs::write(dir.join("index.html.br"), "BROTLI INDEX").unwrap();
     let d = dir.clone();
     let s = Setup::start_with(false, move |c| blinger_gateway::Config {
         static_dir: Some(d),
@@ -183,7 +184,30 @@ async fn healthz_metrics_headers_and_dev_login() {
         blinger_sandbox::assumptions::CONTENT_SECURITY_POLICY
     );
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert!(
+        r.headers()["vary"]
+            .to_str()
+            .unwrap()
+            .contains("accept-encoding")
+    );
+    assert!(r.headers().get("content-encoding").is_none());
     assert!(r.text().await.unwrap().contains("<title>app</title>"));
+    // A browser that takes brotli gets the precompressed file, labelled so.
+    let r = s
+        .http
+        .get(s.gw("/"))
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-encoding"], "br");
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("text/html")
+    );
+    assert_eq!(r.text().await.unwrap(), "BROTLI INDEX");
     // CORS: the exact origin, with the Authentication header
     let r = s
         .http

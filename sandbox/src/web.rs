@@ -15,7 +15,7 @@ use serde_json::Value;
 use tower::ServiceExt;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 
 use crate::assumptions::CONTENT_SECURITY_POLICY;
 use crate::error::ApiError;
@@ -59,9 +59,16 @@ pub fn with_security_headers(router: Router) -> Router {
         ))
 }
 
-/// The built app directory (index.html for directories, MIME types by extension).
-pub fn static_service(dir: &Path) -> ServeDir {
-    ServeDir::new(dir)
+/// The built app directory: `index.html` for directories, MIME types by extension, and the
+/// precompressed `FILE.br` / `FILE.gz` beside a file (scripts/build-app.sh writes them) to a
+/// browser that accepts that encoding, with `Content-Encoding` set. `Vary: Accept-Encoding` on
+/// every answer, so that a shared cache never hands brotli to a client that did not ask for it.
+pub fn static_service(dir: &Path) -> SetResponseHeader<ServeDir, HeaderValue> {
+    SetResponseHeader::appending(
+        ServeDir::new(dir).precompressed_br().precompressed_gzip(),
+        header::VARY,
+        HeaderValue::from_static("accept-encoding"),
+    )
 }
 
 /// What the proxy needs: the API router to hand requests to and the token to add.

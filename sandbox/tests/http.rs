@@ -132,6 +132,65 @@ fn assert_security_headers(resp: &reqwest::Response) {
 }
 
 #[tokio::test]
+async fn static_files_go_precompressed_to_browsers_that_accept_it() {
+    let dir = common::temp_dir("precompressed");
+    let plain = "export const plain = 1;";
+    std::fs::write(dir.join("app.js"), plain).unwrap();
+    std::fs::write(dir.join("app.js.br"), "BROTLI BYTES").unwrap();
+    std::fs::write(dir.join("app.js.gz"), "GZIP BYTES").unwrap();
+    std::fs::write(dir.join("style.css"), "body{}").unwrap();
+    std::fs::write(dir.join("index.html"), "<!doctype html>").unwrap();
+    std::fs::write(dir.join("index.html.br"), "BROTLI INDEX").unwrap();
+    let mut cfg = config(SeedMode::Empty);
+    cfg.static_dir = Some(dir.clone());
+    let sb = Sandbox::with(cfg).await;
+    let fetch = |path: &'static str, accept: Option<&'static str>| {
+        let mut req = sb.http.get(sb.at(path));
+        if let Some(a) = accept {
+            req = req.header("accept-encoding", a);
+        }
+        async move {
+            let resp = req.send().await.unwrap();
+            assert_eq!(resp.status(), 200, "{path} {accept:?}");
+            let vary = header(&resp, "vary").to_ascii_lowercase();
+            assert!(vary.contains("accept-encoding"), "{path}: vary {vary:?}");
+            let encoding = resp
+                .headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap().to_owned());
+            let ct = header(&resp, "content-type").to_owned();
+            (encoding, ct, resp.text().await.unwrap())
+        }
+    };
+    for (accept, encoding, body) in [
+        (Some("gzip, deflate, br, zstd"), Some("br"), "BROTLI BYTES"),
+        (Some("gzip, deflate"), Some("gzip"), "GZIP BYTES"),
+        (Some("identity"), None, plain),
+        (None, None, plain),
+    ] {
+        let (got, ct, text) = fetch("/app.js", accept).await;
+        assert_eq!(got.as_deref(), encoding, "{accept:?}");
+        assert_eq!(text, body, "{accept:?}");
+        assert!(
+            ct.contains("javascript"),
+            "the type of the file, not of .br: {ct}"
+        );
+    }
+    // No .css.br here: the file itself, whatever the browser accepts.
+    let (got, _, text) = fetch("/style.css", Some("br")).await;
+    assert_eq!((got, text.as_str()), (None, "body{}"));
+    // The directory's index.html, precompressed too.
+    let (got, ct, text) = fetch("/", Some("br")).await;
+    assert_eq!(
+        (got.as_deref(), text.as_str()),
+        (Some("br"), "BROTLI INDEX")
+    );
+    assert!(ct.contains("text/html"), "{ct}");
+    sb.server.shutdown().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
 async fn static_app_with_mime_types_and_security_headers() {
     let dir = common::temp_dir("static");
     std::fs::write(dir.join("index.html"), "<!doctype html><title>app</title>").unwrap();
