@@ -5,7 +5,9 @@
 #   3. native cargo test --workspace (api, sync, state logic, sandbox)
 #   4. wasm-bindgen-test browser tests in headless Chrome, then Firefox, against a sandbox
 #   5. the end-to-end suite (Playwright + Debian Chromium) against the sandbox serving the app,
-#      then the gateway journey and the chaos suite in Firefox (e2e/firefox/, geckodriver)
+#      then the bundler tier (e2e/bundlers/run.mjs: the packed tarball in Vite, webpack,
+#      esbuild, Rollup, a plain script, TypeScript --strict), then the gateway journey and the
+#      chaos suite in Firefox (e2e/firefox/, geckodriver)
 # Set BI_SKIP_E2E=1 to skip tier 5 locally (CI never does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -112,6 +114,21 @@ else
   fi
   pkg_passed=$(grep -Ec '✓ .*pkg[^ ]*\.spec\.js' "$logdir/e2e.log" || true)
   require_tests "npm package round trip" "${pkg_passed:-0}"
+  # --- the packed tarball in each bundler (issue 19): Vite, webpack 5, esbuild, Rollup, a plain
+  # <script type="module">, TypeScript --strict (bundler and node16), pinned in e2e/bundlers.
+  tier "bundlers (Vite, webpack, esbuild, Rollup, script, TypeScript)"
+  if [ ! -f e2e/bundlers/node_modules/.package-lock.json ] \
+    || [ e2e/bundlers/package-lock.json -nt e2e/bundlers/node_modules/.package-lock.json ]; then
+    (cd e2e/bundlers && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  (cd e2e/bundlers && node run.mjs) 2>&1 | tee "$logdir/bundlers.log"
+  bundlers_passed=$(grep -Eo '^bundlers: [0-9]+ passed, 0 failed' "$logdir/bundlers.log" |
+    grep -Eo '[0-9]+' | head -1)
+  if [ "${bundlers_passed:-0}" -ne 7 ]; then
+    echo "FAIL: the bundler tier must pass all 7 consumers (passed: ${bundlers_passed:-0})" >&2
+    exit 1
+  fi
+  require_tests "bundlers" "$bundlers_passed"
   require_tests "e2e" "$(( ${e2e_passed:-0} - ${pkg_passed:-0} ))"
   # Playwright cannot open a Firefox context on firefox-esr: the gateway journey runs in Firefox
   # through geckodriver (W3C WebDriver) instead.
