@@ -82,3 +82,17 @@ pub const DEV_TOKEN_TTL_SECS: u64 = 12 * 3600;
 /// The Content-Security-Policy of every answer: the sandbox's, so an app served by either
 /// behaves the same (a test compares the two).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' http: https: data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+/// Changes kept for `Last-Event-ID` replay on `GET /gateway/events` (GATEWAY.md leaves the
+/// window open): a client away for longer than this many changes is told to resync.
+pub const EVENT_REPLAY_WINDOW: usize = 4096;
+/// Changes one event stream may fall behind before it gets `event: resync` (and skips ahead):
+/// a slow client never holds the others back.
+pub const EVENT_STREAM_BUFFER: usize = 256;
+/// A comment line this often keeps proxies and the browser from closing an idle stream.
+pub const EVENT_HEARTBEAT: Duration = Duration::from_secs(15);
+/// The `retry:` field of the stream: how long a client waits before reconnecting.
+pub const EVENT_RETRY_MS: u64 = 3000;
+/// Without webhooks, the gateway polls the lists this often while event streams are open
+/// (`--poll-ms`): a change reaches the browsers within about this, at 1 + 2 × (operators online)
+/// upstream requests per interval, however many tabs they have open.
+pub const UPSTREAM_POLL_INTERVAL: Duration = Duration::from_secs(2);

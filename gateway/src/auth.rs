@@ -48,6 +48,8 @@ pub struct Caller {
     pub operator: OperatorId,
     /// What it may do.
     pub role: Role,
+    /// When the token expires (Unix seconds): a long-lived response (the event stream) ends then.
+    pub expires: u64,
 }
 
 impl Caller {
@@ -121,6 +123,7 @@ impl JwtKeys {
         Ok(Caller {
             operator: OperatorId(data.claims.operator_id),
             role: data.claims.role.unwrap_or_default(),
+            expires: data.claims.exp,
         })
     }
 
@@ -204,13 +207,12 @@ mod tests {
     fn minted_tokens_verify_and_roles_are_read() {
         let keys = JwtKeys::new(SECRET).unwrap();
         let t = keys.mint(OperatorId(2), Role::Operator, 60).unwrap();
+        let caller = keys.verify(&t).unwrap();
         assert_eq!(
-            keys.verify(&t).unwrap(),
-            Caller {
-                operator: OperatorId(2),
-                role: Role::Operator
-            }
+            (caller.operator, caller.role),
+            (OperatorId(2), Role::Operator)
         );
+        assert!(caller.expires >= unix_now() + 59 && caller.expires <= unix_now() + 61);
         let t = keys.mint(OperatorId(3), Role::Supervisor, 60).unwrap();
         assert_eq!(keys.verify(&t).unwrap().role, Role::Supervisor);
         assert!(keys.verify(&t).unwrap().may_act_as(OperatorId(9)));

@@ -59,6 +59,15 @@ pub struct Cli {
         value_name = "N"
     )]
     pub coalesce_ms: u64,
+    /// Without --webhook-secret: while event streams are open, poll the lists every N ms to push
+    /// their changes (0: never).
+    #[arg(
+        long,
+        env = "BLINGER_GATEWAY_POLL_MS",
+        default_value_t = 2000,
+        value_name = "N"
+    )]
+    pub poll_ms: u64,
     /// At most N upstream requests at once (the rest wait in a bounded queue, then 503).
     #[arg(
         long,
@@ -166,6 +175,7 @@ impl Cli {
             webhook_secret: self.webhook_secret,
             allow_origins: self.allow_origins,
             coalesce: Duration::from_millis(self.coalesce_ms),
+            poll: Duration::from_millis(self.poll_ms),
             limits: Limits {
                 concurrency: usize::from(self.upstream_concurrency),
                 ..defaults.limits

@@ -64,6 +64,7 @@ pub async fn dev_operators(State(state): State<Shared>, req: axum::extract::Requ
     let caller = Caller {
         operator: OperatorId(0),
         role: Role::Supervisor,
+        expires: 0,
     };
     crate::forward::forward(State(state), caller, upstream).await
 }

@@ -9,8 +9,10 @@
 //! - Message history is recorded from webhooks ([`hooks`], [`webhook_parse`]) and from the sends
 //!   that pass through ([`forward`]), each message once, and served in the widget's
 //!   `history-url` format ([`history`]).
-//! - Storage is behind one async trait ([`store`]); changes are announced through
-//!   [`events`] for the push channel of the next step.
+//! - Storage is behind one async trait ([`store`]); every change is announced through
+//!   [`events`] (a numbered log with a replay window) and pushed to the browsers over
+//!   Server-Sent Events at `GET /gateway/events` ([`stream`]); without webhooks the gateway polls
+//!   the lists itself, once for all browsers, to find the changes ([`poller`]).
 //!
 //! [`start`] runs it in-process (tests bind `127.0.0.1:0`); the binary is a thin CLI around it.
 //! Every choice the docs leave open is in [`assumptions`].
@@ -25,13 +27,16 @@ pub mod events;
 pub mod forward;
 pub mod history;
 pub mod hooks;
+pub mod listeners;
 pub mod logging;
 pub mod metrics;
 pub mod observe;
 pub mod policy;
+pub mod poller;
 pub mod request;
 pub mod state;
 pub mod store;
+pub mod stream;
 pub mod upstream;
 pub mod web;
 pub mod webhook_parse;
@@ -78,6 +83,9 @@ pub struct Config {
     pub allow_origins: Vec<String>,
     /// Identical GETs within this share one answer.
     pub coalesce: Duration,
+    /// Without a webhook secret, the lists are polled this often while event streams are open
+    /// ([`poller`]); zero: never.
+    pub poll: Duration,
     /// Upstream requests at once, how many may wait, how long, and the upstream deadline.
     pub limits: Limits,
     /// Serves this directory at `/`.
@@ -118,6 +126,7 @@ impl Default for Config {
             webhook_secret: None,
             allow_origins: Vec::new(),
             coalesce: Duration::from_millis(1000),
+            poll: assumptions::UPSTREAM_POLL_INTERVAL,
             limits: Limits {
                 concurrency: 8,
                 queue: assumptions::UPSTREAM_QUEUE,
@@ -154,8 +163,10 @@ pub struct RunningGateway {
     state: Shared,
     shutdown: oneshot::Sender<()>,
     stop_worker: watch::Sender<bool>,
+    stop_streams: watch::Sender<bool>,
     join: JoinHandle<()>,
     worker: Option<JoinHandle<()>>,
+    poller: Option<JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for RunningGateway {
@@ -196,11 +207,16 @@ impl RunningGateway {
 
     /// Stops accepting, finishes in-flight requests and the worker's current event, and waits.
     pub async fn shutdown(self) {
+        // Event streams never end on their own: end them, or the graceful shutdown waits forever.
+        let _ = self.stop_streams.send(true);
         let _ = self.shutdown.send(());
         let _ = self.join.await;
         let _ = self.stop_worker.send(true);
         if let Some(worker) = self.worker {
             let _ = worker.await;
+        }
+        if let Some(poller) = self.poller {
+            let _ = poller.await;
         }
     }
 }
@@ -240,6 +256,7 @@ fn router(state: &Shared, config: &Config) -> Result<Router, StartError> {
             "/gateway/conversations/{id}/messages",
             get(history::messages),
         )
+        .route("/gateway/events", get(stream::events))
         .route("/hooks/blinger/{secret}", post(hooks::ingest));
     if config.dev_login {
         router = router.route(
@@ -291,13 +308,18 @@ pub async fn start(config: Config) -> Result<RunningGateway, StartError> {
         metrics.clone(),
     )
     .map_err(StartError::Config)?;
+    let broadcast = Arc::new(Broadcast::default());
+    let (stop_streams, stop_streams_rx) = watch::channel(false);
     let state = Shared(Arc::new(AppState {
         keys: Arc::new(keys),
         upstream,
         coalescer: Coalescer::new(config.coalesce),
         store,
         metrics,
-        changes: Arc::new(Broadcast::default()),
+        broadcast: broadcast.clone(),
+        changes: broadcast,
+        listeners: Arc::default(),
+        stop_streams: stop_streams_rx,
         webhook_secret: config.webhook_secret.clone().filter(|s| !s.is_empty()),
         wake: Notify::new(),
         dev_login: config.dev_login,
@@ -323,13 +345,17 @@ pub async fn start(config: Config) -> Result<RunningGateway, StartError> {
     let (stop_worker, stop_rx) = watch::channel(false);
     let worker = config
         .process_webhooks
-        .then(|| hooks::spawn_worker(state.clone(), stop_rx));
+        .then(|| hooks::spawn_worker(state.clone(), stop_rx.clone()));
+    let poller = (state.webhook_secret.is_none() && !config.poll.is_zero())
+        .then(|| poller::spawn(state.clone(), config.poll, stop_rx));
     Ok(RunningGateway {
         addr,
         state,
         shutdown,
         stop_worker,
+        stop_streams,
         join,
         worker,
+        poller,
     })
 }

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
@@ -47,6 +48,18 @@ pub struct Metrics {
     upstream_latency: HistogramFamily,
     coalesced: Counter,
     webhooks: Family<EventLabels, Counter>,
+    streams: Gauge,
+    stream_events: Family<EventLabels, Counter>,
+}
+
+/// Counts one open event stream while it lives.
+#[derive(Debug)]
+pub struct StreamGuard(Gauge);
+
+impl Drop for StreamGuard {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
 }
 
 impl std::fmt::Debug for Metrics {
@@ -71,6 +84,8 @@ impl Metrics {
         let upstream_latency: HistogramFamily = Family::new_with_constructor(latency_histogram);
         let coalesced = Counter::default();
         let webhooks = Family::<EventLabels, Counter>::default();
+        let streams = Gauge::default();
+        let stream_events = Family::<EventLabels, Counter>::default();
         registry.register(
             "requests",
             "Requests answered, by route and status",
@@ -96,6 +111,16 @@ impl Metrics {
             "Webhook events accepted, by event name (other = not a known name)",
             webhooks.clone(),
         );
+        registry.register(
+            "event_streams",
+            "Event streams (GET /gateway/events) open now",
+            streams.clone(),
+        );
+        registry.register(
+            "stream_events",
+            "Events written to event streams, by event (ready, changed, resync)",
+            stream_events.clone(),
+        );
         Self {
             registry: Mutex::new(registry),
             requests,
@@ -103,6 +128,8 @@ impl Metrics {
             upstream_latency,
             coalesced,
             webhooks,
+            streams,
+            stream_events,
         }
     }
 
@@ -145,6 +172,28 @@ impl Metrics {
     /// One webhook event accepted.
     pub fn webhook(&self, event: &str) {
         self.webhooks
+            .get_or_create(&EventLabels {
+                event: event.to_owned(),
+            })
+            .inc();
+    }
+
+    /// One event stream opened; it counts until the guard is dropped.
+    #[must_use]
+    pub fn stream_opened(&self) -> StreamGuard {
+        self.streams.inc();
+        StreamGuard(self.streams.clone())
+    }
+
+    /// How many event streams are open.
+    #[must_use]
+    pub fn open_streams(&self) -> i64 {
+        self.streams.get()
+    }
+
+    /// One event written to a stream.
+    pub fn event_sent(&self, event: &str) {
+        self.stream_events
             .get_or_create(&EventLabels {
                 event: event.to_owned(),
             })

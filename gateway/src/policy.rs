@@ -249,6 +249,7 @@ mod tests {
         Caller {
             operator: OperatorId(id),
             role,
+            expires: u64::MAX,
         }
     }
 

@@ -5,11 +5,12 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use axum::extract::FromRef;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
 use crate::auth::JwtKeys;
 use crate::coalesce::Coalescer;
-use crate::events::ChangeSink;
+use crate::events::{Broadcast, ChangeSink};
+use crate::listeners::Listeners;
 use crate::logging::{LogFormat, LogSink};
 use crate::metrics::Metrics;
 use crate::store::SharedStore;
@@ -27,8 +28,14 @@ pub struct AppState {
     pub store: SharedStore,
     /// `/metrics`.
     pub metrics: Arc<Metrics>,
-    /// Announces changed conversations (the second step's event stream subscribes).
+    /// The change log the event streams read (`GET /gateway/events`).
+    pub broadcast: Arc<Broadcast>,
+    /// Where changes are announced: `broadcast`, or a backend that relays to it.
     pub changes: Arc<dyn ChangeSink>,
+    /// The operators with an open event stream (whose lists the poller watches).
+    pub listeners: Arc<Listeners>,
+    /// Turns `true` at shutdown: every event stream ends.
+    pub stop_streams: watch::Receiver<bool>,
     /// The webhook path's secret; `None`: ingest off.
     pub webhook_secret: Option<String>,
     /// Wakes the webhook worker.

@@ -11,7 +11,7 @@ use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 
 use crate::assumptions::CONTENT_SECURITY_POLICY;
 
-/// CORS for exact origins (never `*`), allowing the `Authentication` header.
+/// CORS for exact origins (never `*`), allowing the `Authentication` and `Last-Event-ID` headers.
 ///
 /// # Errors
 /// For `*` or a value that is not a header value.
@@ -31,6 +31,8 @@ pub fn cors_layer(origins: &[String]) -> Result<CorsLayer, String> {
         .allow_headers([
             HeaderName::from_static("authentication"),
             header::CONTENT_TYPE,
+            // The event stream's resume point (`GET /gateway/events`).
+            HeaderName::from_static("last-event-id"),
         ])
         .expose_headers([header::RETRY_AFTER])
         .max_age(std::time::Duration::from_secs(600)))

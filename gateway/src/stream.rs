@@ -1,0 +1,252 @@
+//! `GET /gateway/events`: the push channel (GATEWAY.md, second step). Server-Sent Events over one
+//! long-lived response, authenticated by the same `Authentication` JWT as every other request
+//! (the widget reads it with `fetch` streaming, since `EventSource` cannot send that header).
+//!
+//! What a client reads, in order:
+//! - `event: ready` with the stream's position as `id` and `retry:` (how long to wait before a
+//!   reconnect), data `{}`;
+//! - after a `Last-Event-ID` still in the replay window: every change after it, then live ones;
+//!   after one that cannot be served without a gap (another epoch — the gateway restarted — or
+//!   older than the window): `event: resync` (refetch everything), then live ones;
+//! - `event: changed`, data `{"conversation_id":N,"seq":S}`, `id: EPOCH-S`, for every change;
+//! - `event: resync` when this client fell more than the per-stream buffer behind (it skips
+//!   ahead; the others are never slowed);
+//! - a comment line every [`EVENT_HEARTBEAT`].
+//!
+//! The stream ends when the token expires (the client reconnects with a fresh one and its
+//! `Last-Event-ID`) and when the gateway shuts down.
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, Stream};
+use tokio::sync::{broadcast, watch};
+use tokio::time::Instant;
+
+use crate::assumptions::{EVENT_HEARTBEAT, EVENT_RETRY_MS};
+use crate::auth::{Caller, unix_now};
+use crate::events::{Change, EventId, Start, Subscription};
+use crate::listeners::ListenerGuard;
+use crate::metrics::{Metrics, StreamGuard};
+use crate::state::Shared;
+
+/// The handler.
+pub async fn events(State(state): State<Shared>, caller: Caller, headers: HeaderMap) -> Response {
+    let last = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(EventId::parse);
+    let subscription = state.broadcast.subscribe(last);
+    let remaining = Duration::from_secs(caller.expires.saturating_sub(unix_now()));
+    let feed = Feed {
+        epoch: subscription.at.epoch,
+        pending: first_events(&subscription),
+        last_seq: subscription.at.seq,
+        rx: subscription.rx,
+        deadline: Instant::now() + remaining,
+        stop: state.stop_streams.clone(),
+        metrics: state.metrics.clone(),
+        _open: state.metrics.stream_opened(),
+        _listening: state.listeners.join(caller.operator.get()),
+    };
+    let mut response = Sse::new(feed.into_stream())
+        .keep_alive(KeepAlive::new().interval(EVENT_HEARTBEAT))
+        .into_response();
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // nginx and its kin buffer responses unless told not to.
+    h.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    response
+}
+
+/// What one stream writes, before the live changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Out {
+    Ready(EventId),
+    Changed(EventId, u64),
+    Resync(EventId),
+}
+
+fn first_events(s: &Subscription) -> VecDeque<Out> {
+    let mut out = VecDeque::from([Out::Ready(s.at)]);
+    match &s.start {
+        Start::Replay(changes) => out.extend(changes.iter().map(|c| changed(s.at.epoch, *c))),
+        Start::Resync => out.push_back(Out::Resync(s.at)),
+    }
+    out
+}
+
+fn changed(epoch: u64, c: Change) -> Out {
+    Out::Changed(EventId { epoch, seq: c.seq }, c.conversation_id)
+}
+
+impl Out {
+    fn event(&self) -> (&'static str, Event) {
+        match self {
+            Self::Ready(id) => (
+                "ready",
+                Event::default()
+                    .event("ready")
+                    .id(id.to_string())
+                    .retry(Duration::from_millis(EVENT_RETRY_MS))
+                    .data("{}"),
+            ),
+            Self::Changed(id, conversation) => (
+                "changed",
+                Event::default()
+                    .event("changed")
+                    .id(id.to_string())
+                    .data(format!(
+                        "{{\"conversation_id\":{conversation},\"seq\":{}}}",
+                        id.seq
+                    )),
+            ),
+            Self::Resync(id) => (
+                "resync",
+                Event::default()
+                    .event("resync")
+                    .id(id.to_string())
+                    .data("{}"),
+            ),
+        }
+    }
+}
+
+struct Feed {
+    epoch: u64,
+    pending: VecDeque<Out>,
+    /// The seq of the last change written (live changes at or below it are skipped).
+    last_seq: u64,
+    rx: broadcast::Receiver<Change>,
+    deadline: Instant,
+    stop: watch::Receiver<bool>,
+    metrics: std::sync::Arc<Metrics>,
+    _open: StreamGuard,
+    _listening: ListenerGuard,
+}
+
+impl Feed {
+    fn into_stream(self) -> impl Stream<Item = Result<Event, Infallible>> + Send {
+        stream::unfold(self, |mut feed| async move {
+            let out = feed.next().await?;
+            let (name, event) = out.event();
+            feed.metrics.event_sent(name);
+            Some((Ok(event), feed))
+        })
+    }
+
+    /// The next thing to write; `None` ends the stream.
+    async fn next(&mut self) -> Option<Out> {
+        if *self.stop.borrow() || Instant::now() >= self.deadline {
+            return None;
+        }
+        if let Some(out) = self.pending.pop_front() {
+            if let Out::Changed(id, _) = &out {
+                self.last_seq = self.last_seq.max(id.seq);
+            }
+            return Some(out);
+        }
+        loop {
+            tokio::select! {
+                biased;
+                _ = self.stop.changed() => return None,
+                () = tokio::time::sleep_until(self.deadline) => return None,
+                received = self.rx.recv() => match received {
+                    Ok(change) if change.seq <= self.last_seq => {}
+                    Ok(change) => {
+                        self.last_seq = change.seq;
+                        return Some(changed(self.epoch, change));
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        // Skip ahead: what was missed is covered by the client's refetch.
+                        let skipped = self.rx.len();
+                        for _ in 0..skipped {
+                            if let Ok(c) = self.rx.try_recv() {
+                                self.last_seq = self.last_seq.max(c.seq);
+                            }
+                        }
+                        return Some(Out::Resync(EventId { epoch: self.epoch, seq: self.last_seq }));
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::restriction)] // tests unwrap, index and panic
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::events::{Broadcast, ChangeSink};
+
+    fn feed(b: &Broadcast, last: Option<EventId>, stop: watch::Receiver<bool>) -> Feed {
+        let s = b.subscribe(last);
+        let metrics = Arc::new(Metrics::new());
+        Feed {
+            epoch: s.at.epoch,
+            pending: first_events(&s),
+            last_seq: s.at.seq,
+            rx: s.rx,
+            deadline: Instant::now() + Duration::from_secs(60),
+            stop,
+            _open: metrics.stream_opened(),
+            _listening: Arc::new(crate::listeners::Listeners::default()).join(2),
+            metrics,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_slow_stream_gets_resync_then_the_live_changes() {
+        let b = Broadcast::with_epoch(9, 100, 2);
+        let (_stop, stop_rx) = watch::channel(false);
+        let mut f = feed(&b, None, stop_rx);
+        assert_eq!(
+            f.next().await,
+            Some(Out::Ready(EventId { epoch: 9, seq: 0 }))
+        );
+        for c in 1..=5 {
+            b.changed(c);
+        }
+        assert_eq!(
+            f.next().await,
+            Some(Out::Resync(EventId { epoch: 9, seq: 5 }))
+        );
+        b.changed(6);
+        assert_eq!(
+            f.next().await,
+            Some(Out::Changed(EventId { epoch: 9, seq: 6 }, 6))
+        );
+    }
+
+    #[tokio::test]
+    async fn replayed_changes_are_not_repeated_live_and_stop_ends_the_feed() {
+        let b = Broadcast::with_epoch(9, 100, 16);
+        b.changed(1);
+        b.changed(2);
+        let (stop, stop_rx) = watch::channel(false);
+        let mut f = feed(&b, Some(EventId { epoch: 9, seq: 1 }), stop_rx);
+        assert_eq!(
+            f.next().await,
+            Some(Out::Ready(EventId { epoch: 9, seq: 2 }))
+        );
+        assert_eq!(
+            f.next().await,
+            Some(Out::Changed(EventId { epoch: 9, seq: 2 }, 2))
+        );
+        b.changed(3);
+        assert_eq!(
+            f.next().await,
+            Some(Out::Changed(EventId { epoch: 9, seq: 3 }, 3))
+        );
+        stop.send(true).unwrap();
+        assert_eq!(f.next().await, None);
+    }
+}

@@ -1,0 +1,388 @@
+//! GATEWAY.md, "Second step": `GET /gateway/events`. Server-Sent Events authenticated by the
+//! browser token; a `changed` event for each webhook and each action through the gateway;
+//! `Last-Event-ID` resumes without a gap or a duplicate; an id that cannot be served gets
+//! `resync`; the stream ends when its token expires and when the gateway shuts down; `/metrics`
+//! counts the open streams.
+#![allow(clippy::restriction)] // tests unwrap, index and panic
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::Setup;
+use serde_json::Value;
+
+const SEND: &str = "/api/conversations/send-message";
+
+/// One event as a browser's parser sees it.
+#[derive(Debug, Clone, PartialEq)]
+struct Sse {
+    event: String,
+    id: Option<String>,
+    data: String,
+}
+
+impl Sse {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.data).unwrap()
+    }
+}
+
+/// A client of the stream: reads the body chunk by chunk and splits it into events.
+struct Stream {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl Stream {
+    async fn open(s: &Setup, token: &str, last_event_id: Option<&str>) -> Result<Self, u16> {
+        let mut req = s
+            .http
+            .get(s.gw("/gateway/events"))
+            .header("Authentication", token);
+        if let Some(id) = last_event_id {
+            req = req.header("Last-Event-ID", id);
+        }
+        let response = req.send().await.unwrap();
+        if response.status() != 200 {
+            return Err(response.status().as_u16());
+        }
+        let ct = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(ct.starts_with("text/event-stream"), "{ct}");
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        assert_eq!(response.headers()["x-accel-buffering"], "no");
+        Ok(Self {
+            response,
+            buffer: String::new(),
+        })
+    }
+
+    /// The next event (comments skipped); `None` when the stream ended or after `wait`.
+    async fn next(&mut self, wait: Duration) -> Option<Sse> {
+        let end = Instant::now() + wait;
+        loop {
+            if let Some(at) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..at + 2).collect();
+                let mut e = Sse {
+                    event: "message".to_owned(),
+                    id: None,
+                    data: String::new(),
+                };
+                let mut any = false;
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("event:") {
+                        e.event = v.trim().to_owned();
+                        any = true;
+                    } else if let Some(v) = line.strip_prefix("id:") {
+                        e.id = Some(v.trim().to_owned());
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        e.data.push_str(v.trim());
+                        any = true;
+                    }
+                }
+                if any {
+                    return Some(e);
+                }
+                continue;
+            }
+            let left = end.checked_duration_since(Instant::now())?;
+            match tokio::time::timeout(left, self.response.chunk()).await {
+                Ok(Ok(Some(bytes))) => self.buffer.push_str(&String::from_utf8_lossy(&bytes)),
+                Ok(_) | Err(_) => return None,
+            }
+        }
+    }
+
+    async fn expect(&mut self, event: &str) -> Sse {
+        let e = self.next(Duration::from_secs(5)).await;
+        let e = e.unwrap_or_else(|| panic!("no {event} event"));
+        assert_eq!(e.event, event, "{e:?}");
+        e
+    }
+
+    /// The next `changed` event for `conversation` (the demo sandbox changes others on its own).
+    async fn until(&mut self, conversation: u64, wait: Duration) -> Option<Sse> {
+        let end = Instant::now() + wait;
+        loop {
+            let left = end.checked_duration_since(Instant::now())?;
+            let e = self.next(left).await?;
+            if e.event == "changed" && e.json()["conversation_id"] == conversation {
+                return Some(e);
+            }
+        }
+    }
+
+    /// Every event until the stream has been quiet for `quiet`.
+    async fn drain(&mut self, quiet: Duration) -> Vec<Sse> {
+        let mut all = Vec::new();
+        while let Some(e) = self.next(quiet).await {
+            all.push(e);
+        }
+        all
+    }
+
+    /// True when the server ended the response within `wait`.
+    async fn ends_within(&mut self, wait: Duration) -> bool {
+        let end = Instant::now() + wait;
+        loop {
+            let Some(left) = end.checked_duration_since(Instant::now()) else {
+                return false;
+            };
+            match tokio::time::timeout(left, self.response.chunk()).await {
+                Ok(Ok(Some(_))) => {}
+                Ok(Ok(None) | Err(_)) => return true,
+                Err(_) => return false,
+            }
+        }
+    }
+}
+
+async fn customer_writes(s: &Setup, conversation: &str, text: &str) {
+    let r = s
+        .http
+        .post(format!("{}/sandbox/customer-message", s.sandbox.url()))
+        .header("Authentication", common::ACCOUNT_TOKEN)
+        .form(&[("conversation_id", conversation), ("text", text)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn the_stream_needs_a_valid_token() {
+    let s = Setup::start(false).await;
+    assert_eq!(Stream::open(&s, "", None).await.err(), Some(401));
+    assert_eq!(Stream::open(&s, "not-a-jwt", None).await.err(), Some(401));
+    let mut stream = Stream::open(&s, &s.jwt(2), None).await.unwrap();
+    let ready = stream.expect("ready").await;
+    assert!(ready.id.is_some());
+    assert_eq!(ready.json(), serde_json::json!({}));
+}
+
+#[tokio::test]
+async fn a_webhook_and_a_send_through_the_gateway_each_push_changed_at_once() {
+    let s = Setup::start(true).await;
+    let mut stream = Stream::open(&s, &s.jwt(2), None).await.unwrap();
+    stream.expect("ready").await;
+    let started = Instant::now();
+    customer_writes(&s, "3", "is anyone there?").await;
+    let e = stream
+        .until(3, Duration::from_secs(3))
+        .await
+        .expect("a changed event for the webhook");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    let first_seq = e.json()["seq"].as_u64().unwrap();
+    assert!(e.id.as_deref().unwrap().ends_with(&format!("-{first_seq}")));
+
+    let (status, _) = s
+        .post_form(2, SEND, &[("conversation_id", "5"), ("text", "on our way")])
+        .await;
+    assert_eq!(status, 200);
+    let e = stream
+        .until(5, Duration::from_secs(3))
+        .await
+        .expect("a changed event for the send");
+    assert!(e.json()["seq"].as_u64().unwrap() > first_seq);
+}
+
+#[tokio::test]
+async fn metrics_count_the_open_streams() {
+    let s = Setup::start(false).await;
+    let open = |s: &Setup| s.gateway.metrics().render();
+    let mut stream = Stream::open(&s, &s.jwt(2), None).await.unwrap();
+    stream.expect("ready").await;
+    assert_eq!(s.gateway.metrics().open_streams(), 1);
+    assert!(
+        open(&s).contains("blinger_gateway_event_streams 1"),
+        "{}",
+        open(&s)
+    );
+    assert!(open(&s).contains("blinger_gateway_stream_events_total{event=\"ready\"} 1"));
+    drop(stream);
+    let end = Instant::now() + Duration::from_secs(5);
+    while s.gateway.metrics().open_streams() != 0 {
+        assert!(Instant::now() < end, "the closed stream is still counted");
+        // The server notices a closed client at its next write: make one.
+        let _ = s
+            .post_form(2, SEND, &[("conversation_id", "5"), ("text", "tick")])
+            .await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn last_event_id_resumes_without_a_gap_or_a_duplicate() {
+    let s = Setup::start(false).await;
+    let token = s.jwt(2);
+    // A watcher that never disconnects: the truth.
+    let mut watcher = Stream::open(&s, &token, None).await.unwrap();
+    watcher.expect("ready").await;
+    let mut client = Stream::open(&s, &token, None).await.unwrap();
+    client.expect("ready").await;
+    for i in 0..3 {
+        s.post_form(
+            2,
+            SEND,
+            &[("conversation_id", "5"), ("text", &format!("a{i}"))],
+        )
+        .await;
+    }
+    let mut last = None;
+    for _ in 0..3 {
+        last = client.until(5, Duration::from_secs(3)).await.unwrap().id;
+    }
+    drop(client);
+    // Changes while the client is away.
+    for i in 0..4 {
+        s.post_form(
+            2,
+            SEND,
+            &[("conversation_id", "6"), ("text", &format!("b{i}"))],
+        )
+        .await;
+    }
+    let mut client = Stream::open(&s, &token, last.as_deref()).await.unwrap();
+    let ready = client.expect("ready").await;
+    // Then live again.
+    let (status, _) = s
+        .post_form(2, SEND, &[("conversation_id", "3"), ("text", "c")])
+        .await;
+    assert_eq!(status, 200);
+    let resumed = client.drain(Duration::from_millis(800)).await;
+    let truth = watcher.drain(Duration::from_millis(300)).await;
+    let ids = |v: &[Sse]| -> Vec<String> {
+        v.iter()
+            .filter(|e| e.event == "changed")
+            .map(|e| e.id.clone().unwrap())
+            .collect()
+    };
+    let truth_ids = ids(&truth);
+    let at = truth_ids
+        .iter()
+        .position(|id| Some(id) == last.as_ref())
+        .expect("the watcher saw the client's last id");
+    assert_eq!(
+        ids(&resumed),
+        truth_ids[at + 1..].to_vec(),
+        "exactly what came after"
+    );
+    assert!(resumed.iter().all(|e| e.event == "changed"), "{resumed:?}");
+    let seq = |id: &str| id.rsplit('-').next().unwrap().parse::<u64>().unwrap();
+    assert!(seq(&ready.id.unwrap()) > seq(&last.unwrap()));
+    assert!(
+        resumed.iter().any(|e| e.json()["conversation_id"] == 3),
+        "live after the replay"
+    );
+}
+
+#[tokio::test]
+async fn an_id_from_another_epoch_resyncs_and_junk_starts_fresh() {
+    let s = Setup::start(false).await;
+    let token = s.jwt(2);
+    let mut stream = Stream::open(&s, &token, Some("1-5")).await.unwrap();
+    stream.expect("ready").await;
+    stream.expect("resync").await;
+    let mut stream = Stream::open(&s, &token, Some("'; DROP TABLE--"))
+        .await
+        .unwrap();
+    stream.expect("ready").await;
+    s.post_form(2, SEND, &[("conversation_id", "5"), ("text", "x")])
+        .await;
+    let e = stream.until(5, Duration::from_secs(3)).await;
+    assert!(e.is_some(), "a junk id is a fresh start, not a resync");
+}
+
+#[tokio::test]
+async fn the_stream_ends_when_its_token_expires() {
+    let s = Setup::start(false).await;
+    let token = s
+        .gateway
+        .mint(2, blinger_gateway::auth::Role::Operator, 1)
+        .unwrap();
+    let mut stream = Stream::open(&s, &token, None).await.unwrap();
+    stream.expect("ready").await;
+    assert!(stream.ends_within(Duration::from_secs(4)).await);
+}
+
+#[tokio::test]
+async fn shutdown_ends_open_streams_and_completes() {
+    let s = Setup::start(false).await;
+    let mut stream = Stream::open(&s, &s.jwt(2), None).await.unwrap();
+    stream.expect("ready").await;
+    let Setup { gateway, .. } = s;
+    let started = Instant::now();
+    let (_, ended) = tokio::join!(
+        tokio::time::timeout(Duration::from_secs(5), gateway.shutdown()),
+        stream.ends_within(Duration::from_secs(5))
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(ended, "the stream ended with the gateway");
+}
+
+/// Without a webhook secret the gateway polls the lists itself while streams are open.
+async fn polling_gateway() -> Setup {
+    Setup::start_with(false, |c| blinger_gateway::Config {
+        webhook_secret: None,
+        poll: Duration::from_millis(200),
+        coalesce: Duration::ZERO,
+        ..c
+    })
+    .await
+}
+
+#[tokio::test]
+async fn without_webhooks_the_gateway_polls_and_pushes_the_change() {
+    let s = polling_gateway().await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(
+        s.upstream_count("/api/conversations/unassigned").await,
+        0,
+        "no stream open: no polling"
+    );
+    let token = s.jwt(2);
+    let mut streams = Vec::new();
+    for _ in 0..3 {
+        let mut st = Stream::open(&s, &token, None).await.unwrap();
+        st.expect("ready").await;
+        streams.push(st);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await; // the baseline
+    // An unassigned conversation and one in operator 2's inbox, written to by their clients
+    // (the sandbox sends no webhook: none is configured).
+    let started = Instant::now();
+    customer_writes(&s, "3", "still waiting").await;
+    for st in &mut streams {
+        let e = st.until(3, Duration::from_secs(3)).await;
+        assert!(e.is_some(), "every stream hears of it");
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    let unread_before = s.upstream_count("/api/conversations/unread").await;
+    let lists_before = s.upstream_count("/api/conversations/unassigned").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let unread = s.upstream_count("/api/conversations/unread").await - unread_before;
+    let lists = s.upstream_count("/api/conversations/unassigned").await - lists_before;
+    // Three tabs of one operator: one poll per round (about 5 in a second), not three.
+    assert!(
+        (3..=7).contains(&lists),
+        "unassigned polled {lists} times in 1 s"
+    );
+    assert!(
+        (3..=7).contains(&unread),
+        "unread polled {unread} times in 1 s"
+    );
+    // Quiet lists: no events.
+    let quiet = streams[0].drain(Duration::from_millis(700)).await;
+    assert!(quiet.is_empty(), "{quiet:?}");
+}
