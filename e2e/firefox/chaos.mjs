@@ -95,7 +95,14 @@ async function openRow(id) {
       await wd.within(2_000, `conversation ${id}`, 'const v = $root.querySelector("[data-testid=conversation-view]"); return v && v.dataset.conversationId === arguments[0]', String(id));
       return;
     } catch (e) {
-      if (Date.now() > end) throw e;
+      if (Date.now() > end) {
+        const seen = await wd.query(`return { visibility: document.visibilityState, focus: document.hasFocus(),
+          freshness: ($root.querySelector('[data-testid=freshness]') || {}).textContent,
+          view: ($root.querySelector('[aria-selected=true][role=tab]') || {}).textContent,
+          rows: [...$root.querySelectorAll('[data-testid=inbox-row]')].map((r) => r.dataset.conversationId).join(','),
+          banners: [...$root.querySelectorAll('[data-testid^=banner]')].map((b) => b.textContent).join(' | ') }`).catch((x) => String(x));
+        throw new Error(`${e.message}; the page: ${JSON.stringify(seen)}`);
+      }
     }
   }
 }

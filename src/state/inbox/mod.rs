@@ -56,6 +56,8 @@ pub struct InboxState {
     pub me: Option<UserId>,
     /// Figures every render asks for, computed once per change (see [`InboxState::derive`]).
     derived: Derived,
+    /// `shown` was placed from a view whose lists had all answered: only such rows are frozen.
+    shown_complete: bool,
 }
 
 /// What [`InboxState`] computes from its lists once per change instead of on every render.
@@ -202,6 +204,18 @@ impl InboxState {
         rows
     }
 
+    /// Whether every list the current view draws from has answered at least once. Until then
+    /// the rows are still arriving (a reload under a resting pointer must not freeze the first
+    /// list's few rows and hold the rest back as "updates").
+    fn view_loaded(&self) -> bool {
+        match self.view {
+            View::Attention => ListName::ALL.into_iter().all(|k| self.items(k).is_some()),
+            View::Unassigned => self.items(ListName::Unassigned).is_some(),
+            View::Unread => self.items(ListName::Unread).is_some(),
+            View::NotAnswered => self.items(ListName::NotAnswered).is_some(),
+        }
+    }
+
     fn listed(&self, kind: ListName) -> Vec<Conversation> {
         self.items(kind)
             .map(|v| merged(v.iter()))
@@ -220,11 +234,18 @@ impl InboxState {
         let rows = self.computed_rows();
         if *self.shown == rows {
             self.pending = None;
+            self.shown_complete = self.view_loaded();
             return;
         }
-        if force || !self.engaged || self.shown.is_empty() || same_order(&self.shown, &rows) {
+        if force
+            || !self.engaged
+            || self.shown.is_empty()
+            || !self.shown_complete
+            || same_order(&self.shown, &rows)
+        {
             self.shown = Rc::new(rows);
             self.pending = None;
+            self.shown_complete = self.view_loaded();
             return;
         }
         // Keep the order on screen, but let each row show its freshest content (badges, preview).

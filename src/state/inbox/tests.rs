@@ -20,6 +20,19 @@ fn reduce(state: Rc<InboxState>, action: InboxAction) -> Rc<InboxState> {
     state.reduce(action)
 }
 
+/// A state whose `unread` and `not-answered` lists have answered (empty), so the attention view
+/// is complete once `unassigned` answers.
+fn others_loaded() -> Rc<InboxState> {
+    let s = reduce(
+        Rc::new(InboxState::default()),
+        InboxAction::Loaded(ListName::Unread, listed(vec![])),
+    );
+    reduce(
+        s,
+        InboxAction::Loaded(ListName::NotAnswered, listed(vec![])),
+    )
+}
+
 #[test]
 fn attention_merges_and_dedupes_newest_first() {
     let s = Rc::new(InboxState::default());
@@ -62,7 +75,7 @@ fn an_unchanged_poll_returns_the_same_state() {
 #[test]
 fn rows_do_not_jump_while_engaged_but_show_fresh_content() {
     let s = reduce(
-        Rc::new(InboxState::default()),
+        others_loaded(),
         InboxAction::Loaded(ListName::Unassigned, listed(vec![conv(2, 20), conv(1, 10)])),
     );
     let s = reduce(s, InboxAction::Engage(true));
@@ -86,7 +99,7 @@ fn rows_do_not_jump_while_engaged_but_show_fresh_content() {
 #[test]
 fn leaving_the_list_applies_held_updates() {
     let s = reduce(
-        Rc::new(InboxState::default()),
+        others_loaded(),
         InboxAction::Loaded(ListName::Unassigned, listed(vec![conv(1, 10)])),
     );
     let s = reduce(s, InboxAction::Engage(true));
@@ -167,4 +180,41 @@ fn views_round_trip_their_names() {
         assert_eq!(View::parse(v.name()), Some(v));
     }
     assert_eq!(View::parse("nope"), None);
+}
+
+/// Found by the Firefox chaos suite: a reload with the pointer resting over the list engaged it
+/// while only the first of the attention view's three lists had answered, and the other rows
+/// stayed held back as "updates" (4 of 30 rows shown) until the pointer left.
+#[test]
+fn rows_still_arriving_are_not_held_back_by_a_resting_pointer() {
+    let s = reduce(
+        Rc::new(InboxState::default()),
+        InboxAction::Loaded(ListName::Unread, listed(vec![conv(5, 50)])),
+    );
+    let s = reduce(s, InboxAction::Engage(true));
+    let s = reduce(
+        s,
+        InboxAction::Loaded(ListName::Unassigned, listed(vec![conv(1, 10), conv(9, 90)])),
+    );
+    assert_eq!(
+        ids(&s.shown),
+        vec![9, 5, 1],
+        "the view is still loading: nothing frozen"
+    );
+    assert_eq!(s.pending_count(), 0);
+    let s = reduce(
+        s,
+        InboxAction::Loaded(ListName::NotAnswered, listed(vec![conv(7, 70)])),
+    );
+    assert_eq!(ids(&s.shown), vec![9, 7, 5, 1]);
+    // Complete now: a later change waits while the operator works in the list.
+    let s = reduce(
+        s,
+        InboxAction::Loaded(
+            ListName::Unassigned,
+            listed(vec![conv(1, 10), conv(9, 90), conv(8, 95)]),
+        ),
+    );
+    assert_eq!(ids(&s.shown), vec![9, 7, 5, 1]);
+    assert_eq!(s.pending_count(), 1);
 }
