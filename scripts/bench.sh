@@ -13,6 +13,9 @@
 #   BENCH_KEEP_NAMES=1            build with the wasm functions' names (no strip, no wasm-opt)
 # Then the gateway part (bench/gateway.mjs: blinger-gateway against the sandbox alone, both
 # built with the `server` profile); `scripts/bench.sh --gateway` runs only that part.
+# `scripts/bench.sh --lighthouse`: Lighthouse 12 (pinned in bench/lighthouse/package-lock.json) on
+# the standalone app and the embed demo page, on the builds in dist/ and pkg/ and the debug
+# binaries (it builds what is missing first); results in bench/lighthouse/results.{md,json}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -27,6 +30,18 @@ gateway_bench() {
 }
 if [ "${1:-}" = --gateway ]; then
   gateway_bench
+  exit 0
+fi
+if [ "${1:-}" = --lighthouse ]; then
+  [ -f dist/index.html ] || scripts/build-app.sh
+  [ -f pkg/blinger_inbox_bg.wasm ] || scripts/pkg.sh
+  cargo build --locked --quiet -p blinger-sandbox -p blinger-gateway
+  cargo build --release --locked --quiet -p blinger-sandbox
+  if [ ! -f bench/lighthouse/node_modules/.package-lock.json ] \
+    || [ bench/lighthouse/package-lock.json -nt bench/lighthouse/node_modules/.package-lock.json ]; then
+    (cd bench/lighthouse && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  (cd bench/lighthouse && node run.mjs)
   exit 0
 fi
 
