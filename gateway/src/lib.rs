@@ -274,7 +274,8 @@ fn router(state: &Shared, config: &Config) -> Result<Router, StartError> {
             state.clone(),
             observe::observe,
         ))
-        .with_state(state.clone());
+        .with_state(state.clone())
+        .layer(web::compression());
     if !config.allow_origins.is_empty() {
         router = router.layer(web::cors_layer(&config.allow_origins).map_err(StartError::Config)?);
     }

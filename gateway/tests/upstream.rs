@@ -281,3 +281,58 @@ async fn healthz_metrics_headers_and_dev_login() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn api_answers_are_gzipped_for_browsers_that_accept_it_and_event_streams_never_are() {
+    use std::io::Read;
+    let s = Setup::start(false).await;
+    let jwt = s.jwt(2);
+    let plain = s
+        .http
+        .get(s.gw(LIST))
+        .header("Authentication", &jwt)
+        .send()
+        .await
+        .unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain: Value = plain.json().await.unwrap();
+    let r = s
+        .http
+        .get(s.gw(LIST))
+        .header("Authentication", &jwt)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    assert!(
+        r.headers()["vary"]
+            .to_str()
+            .unwrap()
+            .contains("accept-encoding")
+    );
+    let bytes = r.bytes().await.unwrap();
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_string(&mut text)
+        .unwrap();
+    assert!(
+        bytes.len() * 3 < text.len(),
+        "{} -> {}",
+        text.len(),
+        bytes.len()
+    );
+    assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), plain);
+    // The push channel is written as it happens: never buffered by a compressor.
+    let r = s
+        .http
+        .get(s.gw("/gateway/events"))
+        .header("Authentication", &jwt)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers().get("content-encoding").is_none());
+}
