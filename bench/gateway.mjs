@@ -6,7 +6,11 @@
 //     --coalesce-ms from one upstream request) and of a 1 000-message history GET, each against
 //     the sandbox's own endpoint (the account token, no gateway) with the same client load;
 //   - the upstream requests 50 simulated widgets cost Blinger through the gateway, polling the
-//     three lists every second for 10 s, against what they would cost without it.
+//     three lists every second for 10 s, against what they would cost without it;
+//   - fan-out of the push channel (issue 18): BENCH_GW_STREAMS (1 000) event streams open on the
+//     gateway at once, its resident memory before and after (memory per stream), then one client
+//     message written into the sandbox: the time until every stream has its `changed` event
+//     (the whole path: sandbox → webhook → gateway's worker → every stream).
 // (`--faults` only for its request counter: no fault is armed.)
 // Usage: node bench/gateway.mjs SANDBOX_BIN GATEWAY_BIN   (scripts/bench.sh builds both with
 // the `server` profile). Env: BENCH_GW_SECONDS (per load, default 5), BENCH_GW_CONCURRENCY (16).
@@ -14,6 +18,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +63,9 @@ async function load(url, headers) {
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     while (performance.now() < end) {
       const t = performance.now();
-      const r = await fetch(url, { headers });
+      // identity: both sides send the same bytes, and the clients (on the same two cores) do
+      // not spend the servers' CPU on gunzip. What gzip saves is measured apart (below).
+      const r = await fetch(url, { headers: { ...headers, 'accept-encoding': 'identity' } });
       await r.arrayBuffer();
       if (!r.ok) errors += 1;
       latencies.push(performance.now() - t);
@@ -80,7 +87,7 @@ const gw = `http://127.0.0.1:${gwPort}`;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'blinger-bench-gw-'));
 fs.writeFileSync(path.join(tmp, 'token'), TOKEN, { mode: 0o600 });
 fs.writeFileSync(path.join(tmp, 'jwt'), SECRET, { mode: 0o600 });
-await start(gatewayBin, ['--addr', `127.0.0.1:${gwPort}`, '--upstream', sb, '--token-file', path.join(tmp, 'token'),
+const gateway = await start(gatewayBin, ['--addr', `127.0.0.1:${gwPort}`, '--upstream', sb, '--token-file', path.join(tmp, 'token'),
   '--jwt-secret-file', path.join(tmp, 'jwt'), '--db', `sqlite://${path.join(tmp, 'gateway.sqlite')}`],
 { BLINGER_GATEWAY_WEBHOOK_SECRET: HOOK });
 await start(sandboxBin, ['--addr', `127.0.0.1:${sbPort}`, '--db', ':memory:', '--seed', 'demo', '--token', TOKEN, '--faults',
@@ -121,6 +128,22 @@ results.history = {
   gateway: await load(historyPath(gw), jwt(2)),
 };
 
+// What gzip saves a browser (the gateway compresses an upstream answer once for all its callers).
+/** Bytes of the body as sent (node:http does not decompress). */
+const wire = (url, headers, encoding) => new Promise((resolve, reject) => {
+  http.get(url, { headers: { ...headers, 'accept-encoding': encoding } }, (res) => {
+    let n = 0;
+    res.on('data', (c) => { n += c.length; });
+    res.on('end', () => resolve(n));
+  }).on('error', reject);
+});
+results.gzip = {
+  list_identity_bytes: await wire(`${gw}/api/conversations/unassigned`, jwt(2), 'identity'),
+  list_gzip_bytes: await wire(`${gw}/api/conversations/unassigned`, jwt(2), 'gzip'),
+  history_identity_bytes: await wire(historyPath(gw), jwt(2), 'identity'),
+  history_gzip_bytes: await wire(historyPath(gw), jwt(2), 'gzip'),
+};
+
 // 50 widgets (operators 1–4 in turn), each polling the three lists every second for 10 s.
 const LISTS = ['unassigned', 'unread', 'not-answered'];
 await fetch(`${sb}/sandbox/requests`, { method: 'DELETE', headers: account });
@@ -139,6 +162,63 @@ const counts = (await (await fetch(`${sb}/sandbox/requests`, { headers: account 
 const upstream = LISTS.reduce((n, l) => n + (counts[`/api/conversations/${l}`] || 0), 0);
 results.coalescing = { widgets: 50, seconds: 10, browser_requests: browserRequests, upstream_requests: upstream };
 
+// Fan-out: STREAMS event streams at once, then one client message.
+const STREAMS = Number(process.env.BENCH_GW_STREAMS || 1000);
+const rss = () => 1024 * Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${gateway.pid}/status`, 'utf8'))[1]);
+/** One stream (node:http, its own connection); resolves after its `ready` event. */
+function openStream(token, onBlock) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${gw}/gateway/events`, { headers: { Authentication: token }, agent: false }, (res) => {
+      if (res.statusCode !== 200) { reject(new Error(`/gateway/events: ${res.statusCode}`)); return; }
+      res.setEncoding('utf8');
+      let buf = '';
+      res.on('data', (chunk) => {
+        buf += chunk;
+        for (let at = buf.indexOf('\n\n'); at >= 0; at = buf.indexOf('\n\n')) {
+          const block = buf.slice(0, at);
+          buf = buf.slice(at + 2);
+          if (block.includes('event: ready')) resolve(req);
+          else onBlock(block);
+        }
+      });
+    });
+    req.on('error', reject);
+  });
+}
+await new Promise((r) => setTimeout(r, 1000));
+const rssBefore = rss();
+const tokens = [1, 2, 3, 4].map((op) => jwt(op).Authentication);
+const received = new Array(STREAMS).fill(null);
+let target = null;
+const streams = [];
+for (let i = 0; i < STREAMS; i += 50) {
+  streams.push(...await Promise.all(Array.from({ length: Math.min(50, STREAMS - i) }, (_, k) =>
+    openStream(tokens[(i + k) % 4], (block) => {
+      if (target !== null && received[i + k] === null && block.includes('event: changed')
+        && block.includes(`"conversation_id":${target}`)) received[i + k] = performance.now();
+    }))));
+}
+await new Promise((r) => setTimeout(r, 1000));
+const rssAfter = rss();
+target = id;
+const written = performance.now();
+await post(`${sb}/sandbox/customer-message`, { conversation_id: id, text: 'one message for every stream' });
+for (let waited = 0; received.some((t) => t === null); waited += 10) {
+  if (waited > 10_000) throw new Error(`${received.filter((t) => t === null).length} of ${STREAMS} streams had no event in 10 s`);
+  await new Promise((r) => setTimeout(r, 10));
+}
+const arrivals = received.map((t) => t - written).sort((a, b) => a - b);
+results.fanout = {
+  streams: STREAMS,
+  rss_before_bytes: rssBefore,
+  rss_after_bytes: rssAfter,
+  bytes_per_stream: Math.round((rssAfter - rssBefore) / STREAMS),
+  first_ms: Number(arrivals[0].toFixed(1)),
+  p50_ms: Number(quantile(arrivals, 0.5).toFixed(1)),
+  last_ms: Number(arrivals[arrivals.length - 1].toFixed(1)),
+};
+for (const s of streams) s.destroy();
+
 fs.writeFileSync(path.join(here, 'results-gateway.json'), `${JSON.stringify(results, null, 2)}\n`);
 const row = (name, r) => `| ${name} | ${r.sandbox.rps} req/s, p50 ${r.sandbox.p50_ms} ms, p99 ${r.sandbox.p99_ms} ms | `
   + `${r.gateway.rps} req/s, p50 ${r.gateway.p50_ms} ms, p99 ${r.gateway.p99_ms} ms | `
@@ -152,4 +232,11 @@ console.log(row('history of 1 000 messages', results.history));
 const c = results.coalescing;
 console.log(`\n50 widgets polling 3 lists every 1 s for 10 s: ${c.browser_requests} requests without the gateway, `
   + `${c.upstream_requests} reached Blinger through it (${(100 * (1 - c.upstream_requests / c.browser_requests)).toFixed(1)}% saved).`);
+const g = results.gzip;
+console.log(`\ngzip to browsers that accept it: the demo's unassigned list ${g.list_identity_bytes} → ${g.list_gzip_bytes} bytes, `
+  + `the history of 1 000 messages ${g.history_identity_bytes} → ${g.history_gzip_bytes} bytes.`);
+const f = results.fanout;
+console.log(`\nPush fan-out: ${f.streams} event streams open: gateway RSS ${(f.rss_before_bytes / 2 ** 20).toFixed(1)} → `
+  + `${(f.rss_after_bytes / 2 ** 20).toFixed(1)} MiB (${(f.bytes_per_stream / 1024).toFixed(1)} KiB per stream); one client message `
+  + `(sandbox → webhook → gateway → streams) reached the first stream in ${f.first_ms} ms, half in ${f.p50_ms} ms, all in ${f.last_ms} ms.`);
 process.exit(0);

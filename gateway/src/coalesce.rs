@@ -124,7 +124,6 @@ impl Coalescer {
 mod tests {
     #![allow(clippy::restriction)] // tests unwrap, index and panic
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::time::Instant;
 
     use axum::body::Bytes;
     use axum::http::StatusCode;
@@ -133,13 +132,12 @@ mod tests {
     use crate::upstream::Answer;
 
     fn answer() -> Outcome {
-        Ok(Arc::new(Answer {
-            status: StatusCode::OK,
-            body: Bytes::from_static(b"{}"),
-            envelope_status: Some(200),
-            retry_after: None,
-            at: Instant::now(),
-        }))
+        Ok(Arc::new(Answer::new(
+            StatusCode::OK,
+            Bytes::from_static(b"{}"),
+            Some(200),
+            None,
+        )))
     }
 
     fn key(q: &str) -> Key {

@@ -57,6 +57,7 @@ async fn get(
     endpoint: &'static Endpoint,
     req: Request,
 ) -> Result<Response, GatewayError> {
+    let gzip = accepts_gzip(req.headers());
     let mut params = Params::from_query(req.uri().query());
     drain(req).await;
     policy::apply(&caller, endpoint, &mut params)?;
@@ -84,7 +85,7 @@ async fn get(
     if shared {
         state.metrics.coalesced_hit();
     }
-    Ok(respond(&*outcome?))
+    Ok(respond(&*outcome?, gzip))
 }
 
 async fn post(
@@ -100,6 +101,7 @@ async fn post(
         endpoint.operator,
     )?;
     let (parts, body) = req.into_parts();
+    let gzip = accepts_gzip(&parts.headers);
     let bytes = read_limited(body).await?;
     let mut params = Params::from_body(&parts.headers, bytes).await?;
     let acting = policy::apply(&caller, endpoint, &mut params)?;
@@ -130,7 +132,7 @@ async fn post(
         }
         state.changed(conversation);
     }
-    Ok(respond(&answer))
+    Ok(respond(&answer, gzip))
 }
 
 /// Adds an accepted send to the history (a store failure is logged: the send happened, so
@@ -162,17 +164,67 @@ async fn record_send(
 }
 
 /// Blinger's answer as ours: its status, its (cleaned) body, its `Retry-After`.
-fn respond(answer: &Answer) -> Response {
-    let mut response = Response::new(Body::from(answer.body.clone()));
+/// Whether `Accept-Encoding` names gzip (or `*`) with a weight above zero.
+fn accepts_gzip(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let coding = parts.next().unwrap_or("");
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q <= 0.0))
+            });
+            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+        })
+}
+
+/// Blinger's answer as the browser gets it: gzipped when it accepts that (compressed once per
+/// answer, however many coalesced callers share it).
+fn respond(answer: &Answer, gzip: bool) -> Response {
+    let compressed = gzip.then(|| answer.gzip()).flatten();
+    let mut response = Response::new(Body::from(compressed.unwrap_or(&answer.body).clone()));
     *response.status_mut() = answer.status;
-    response.headers_mut().insert(
+    let headers = response.headers_mut();
+    headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if compressed.is_some() {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
     if let Some(retry) = &answer.retry_after {
         response
             .headers_mut()
             .insert(header::RETRY_AFTER, retry.clone());
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::restriction)] // tests unwrap, index and panic
+    use axum::http::HeaderMap;
+
+    use super::*;
+
+    #[test]
+    fn accept_encoding_is_read_with_its_weights() {
+        let accepts = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
+            accepts_gzip(&h)
+        };
+        assert!(accepts("gzip, deflate, br"));
+        assert!(accepts("br;q=1.0, GZIP;q=0.5"));
+        assert!(accepts("*"));
+        assert!(!accepts("br"));
+        assert!(!accepts("gzip;q=0"));
+        assert!(!accepts("identity"));
+        assert!(!accepts_gzip(&HeaderMap::new()));
+    }
 }

@@ -2,8 +2,8 @@
 //! requests at once (the rest wait in a bounded queue, then 503), a deadline per request (504),
 //! and every answer cleaned of secrets before anything else sees it.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -55,9 +55,49 @@ pub struct Answer {
     pub retry_after: Option<HeaderValue>,
     /// When it was received (for the coalescing window).
     pub at: Instant,
+    /// The body gzipped, made at the first caller that accepts gzip and shared by the others.
+    pub gzipped: OnceLock<Option<Bytes>>,
 }
 
+/// Bodies shorter than this go uncompressed (the gzip header would eat the gain).
+const GZIP_MIN_BYTES: usize = 1024;
+
 impl Answer {
+    /// An answer received now.
+    #[must_use]
+    pub fn new(
+        status: StatusCode,
+        body: Bytes,
+        envelope_status: Option<i64>,
+        retry_after: Option<HeaderValue>,
+    ) -> Self {
+        Self {
+            status,
+            body,
+            envelope_status,
+            retry_after,
+            at: Instant::now(),
+            gzipped: OnceLock::new(),
+        }
+    }
+
+    /// The body gzipped (compressed once per answer); `None` when it is too short to gain.
+    pub fn gzip(&self) -> Option<&Bytes> {
+        self.gzipped
+            .get_or_init(|| {
+                if self.body.len() < GZIP_MIN_BYTES {
+                    return None;
+                }
+                let mut enc = flate2::write::GzEncoder::new(
+                    Vec::with_capacity(self.body.len() / 4),
+                    flate2::Compression::default(),
+                );
+                std::io::Write::write_all(&mut enc, &self.body).ok()?;
+                enc.finish().ok().map(Bytes::from)
+            })
+            .as_ref()
+    }
+
     /// Whether both the HTTP status and the envelope say 200.
     #[must_use]
     pub fn is_ok(&self) -> bool {
@@ -207,12 +247,11 @@ impl Upstream {
         };
         strip_secrets(&mut value);
         let envelope_status = value.get("status").and_then(Value::as_i64);
-        Ok(Answer {
+        Ok(Answer::new(
             status,
-            body: Bytes::from(value.to_string()),
+            Bytes::from(value.to_string()),
             envelope_status,
             retry_after,
-            at: Instant::now(),
-        })
+        ))
     }
 }

@@ -324,6 +324,17 @@ async fn api_answers_are_gzipped_for_browsers_that_accept_it_and_event_streams_n
         bytes.len()
     );
     assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), plain);
+    // A coalesced caller gets the very bytes compressed for the first one.
+    let again = s
+        .http
+        .get(s.gw(LIST))
+        .header("Authentication", &jwt)
+        .header("accept-encoding", "br;q=1, gzip;q=0.8")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.headers()["content-encoding"], "gzip");
+    assert_eq!(again.bytes().await.unwrap(), bytes);
     // The push channel is written as it happens: never buffered by a compressor.
     let r = s
         .http
