@@ -96,3 +96,8 @@ pub const EVENT_RETRY_MS: u64 = 3000;
 /// (`--poll-ms`): a change reaches the browsers within about this, at 1 + 2 × (operators online)
 /// upstream requests per interval, however many tabs they have open.
 pub const UPSTREAM_POLL_INTERVAL: Duration = Duration::from_secs(2);
+/// The poller keeps the last snapshot of a list whose operator's streams all closed for this
+/// long, so a reconnect (token expiry, a reload) hears of what changed in between.
+pub const POLLER_BASELINE_GRACE: Duration = Duration::from_secs(300);
+/// How long a graceful shutdown waits for open requests before it closes their connections.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);

@@ -85,7 +85,7 @@ async fn get(
     if shared {
         state.metrics.coalesced_hit();
     }
-    Ok(respond(&*outcome?, gzip))
+    Ok(respond(&*outcome?, gzip).await)
 }
 
 async fn post(
@@ -132,7 +132,7 @@ async fn post(
         }
         state.changed(conversation);
     }
-    Ok(respond(&answer, gzip))
+    Ok(respond(&answer, gzip).await)
 }
 
 /// Adds an accepted send to the history (a store failure is logged: the send happened, so
@@ -164,29 +164,41 @@ async fn record_send(
 }
 
 /// Blinger's answer as ours: its status, its (cleaned) body, its `Retry-After`.
-/// Whether `Accept-Encoding` names gzip (or `*`) with a weight above zero.
+/// Whether `Accept-Encoding` takes gzip: an explicit `gzip` entry decides by its weight; else
+/// `*` does; a weight of 0 refuses.
 fn accepts_gzip(headers: &axum::http::HeaderMap) -> bool {
-    headers
+    let mut star = None;
+    for item in headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|item| {
-            let mut parts = item.split(';').map(str::trim);
-            let coding = parts.next().unwrap_or("");
-            let refused = parts.any(|p| {
-                p.strip_prefix("q=")
-                    .is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q <= 0.0))
-            });
-            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
-        })
+    {
+        let mut parts = item.split(';').map(str::trim);
+        let coding = parts.next().unwrap_or("");
+        let refused = parts.any(|p| {
+            let (name, value) = p.split_once('=').unwrap_or((p, ""));
+            name.trim().eq_ignore_ascii_case("q")
+                && value.trim().parse::<f32>().is_ok_and(|q| q <= 0.0)
+        });
+        if coding.eq_ignore_ascii_case("gzip") {
+            return !refused;
+        }
+        if coding == "*" {
+            star = Some(!refused);
+        }
+    }
+    star.unwrap_or(false)
 }
 
 /// Blinger's answer as the browser gets it: gzipped when it accepts that (compressed once per
 /// answer, however many coalesced callers share it).
-fn respond(answer: &Answer, gzip: bool) -> Response {
-    let compressed = gzip.then(|| answer.gzip()).flatten();
-    let mut response = Response::new(Body::from(compressed.unwrap_or(&answer.body).clone()));
+async fn respond(answer: &Answer, gzip: bool) -> Response {
+    let compressed = if gzip { answer.gzip().await } else { None };
+    let is_gzip = compressed.is_some();
+    let mut response = Response::new(Body::from(
+        compressed.unwrap_or_else(|| answer.body.clone()),
+    ));
     *response.status_mut() = answer.status;
     let headers = response.headers_mut();
     headers.insert(
@@ -194,7 +206,7 @@ fn respond(answer: &Answer, gzip: bool) -> Response {
         HeaderValue::from_static("application/json"),
     );
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    if compressed.is_some() {
+    if is_gzip {
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     }
     if let Some(retry) = &answer.retry_after {
@@ -226,5 +238,8 @@ mod tests {
         assert!(!accepts("gzip;q=0"));
         assert!(!accepts("identity"));
         assert!(!accepts_gzip(&HeaderMap::new()));
+        assert!(!accepts("gzip;q=0, *"), "an explicit refusal beats *");
+        assert!(!accepts("*, gzip;Q=0"));
+        assert!(!accepts("*;q=0"));
     }
 }

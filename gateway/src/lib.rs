@@ -210,7 +210,16 @@ impl RunningGateway {
         // Event streams never end on their own: end them, or the graceful shutdown waits forever.
         let _ = self.stop_streams.send(true);
         let _ = self.shutdown.send(());
-        let _ = self.join.await;
+        // A stream whose client stopped reading is never polled again, so it never sees the
+        // stop: past the grace period the server task is aborted (its connections close).
+        let mut join = self.join;
+        if tokio::time::timeout(assumptions::SHUTDOWN_GRACE, &mut join)
+            .await
+            .is_err()
+        {
+            join.abort();
+            let _ = join.await;
+        }
         let _ = self.stop_worker.send(true);
         if let Some(worker) = self.worker {
             let _ = worker.await;

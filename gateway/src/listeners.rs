@@ -6,7 +6,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 /// The operators with an open event stream, counted (a tab is one stream).
 #[derive(Debug, Default)]
-pub struct Listeners(Mutex<HashMap<u64, usize>>);
+pub struct Listeners {
+    counts: Mutex<HashMap<u64, usize>>,
+    /// Wakes the poller when a stream opens, so that the operator's lists get their baseline
+    /// at once (a change between the client's first fetch and a late baseline would be lost).
+    pub joined: tokio::sync::Notify,
+}
 
 /// Counts one stream of an operator while it lives.
 #[derive(Debug)]
@@ -20,6 +25,7 @@ impl Listeners {
     #[must_use]
     pub fn join(self: &Arc<Self>, operator: u64) -> ListenerGuard {
         *self.lock().entry(operator).or_insert(0) += 1;
+        self.joined.notify_one();
         ListenerGuard {
             listeners: self.clone(),
             operator,
@@ -27,7 +33,7 @@ impl Listeners {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, usize>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        self.counts.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The operators with at least one open stream, in order.

@@ -12,13 +12,14 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::http::Method;
 use serde_json::Value;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::assumptions::POLLER_BASELINE_GRACE as BASELINE_GRACE;
 use crate::coalesce::{Key, Tags};
 use crate::state::Shared;
 use crate::upstream::{UpstreamBody, UpstreamRequest};
@@ -82,10 +83,13 @@ fn diff(old: &Snapshot, new: &Snapshot) -> HashSet<u64> {
     changed
 }
 
-/// The poller's memory across rounds.
+/// The poller's memory across rounds: each list's last snapshot, and when it was last watched.
+/// A list whose operator went away (a reconnect after the token expired, a reload) keeps its
+/// snapshot for [`BASELINE_GRACE`], so what changed while they were away is announced when they
+/// are back instead of becoming the new baseline unannounced.
 #[derive(Debug, Default)]
 pub struct Poller {
-    baselines: HashMap<Watched, Snapshot>,
+    baselines: HashMap<Watched, (Snapshot, Instant)>,
 }
 
 impl Poller {
@@ -93,7 +97,9 @@ impl Poller {
     /// Returns how many conversations were announced.
     pub async fn round(&mut self, state: &Shared) -> usize {
         let lists = watched(&state.listeners.operators());
-        self.baselines.retain(|w, _| lists.contains(w));
+        let now = Instant::now();
+        self.baselines
+            .retain(|w, (_, seen)| lists.contains(w) || now.duration_since(*seen) < BASELINE_GRACE);
         let mut changed = HashSet::new();
         for list in lists {
             let request = UpstreamRequest {
@@ -117,10 +123,10 @@ impl Poller {
             let Some(new) = outcome.ok().and_then(|a| snapshot(&a.body)) else {
                 continue;
             };
-            if let Some(old) = self.baselines.get(&list) {
+            if let Some((old, _)) = self.baselines.get(&list) {
                 changed.extend(diff(old, &new));
             }
-            self.baselines.insert(list, new);
+            self.baselines.insert(list, (new, Instant::now()));
         }
         let mut ids: Vec<u64> = changed.into_iter().collect();
         ids.sort_unstable();
@@ -141,6 +147,7 @@ pub fn spawn(state: Shared, interval: Duration, mut stop: watch::Receiver<bool>)
             }
             tokio::select! {
                 () = tokio::time::sleep(interval) => {}
+                () = state.listeners.joined.notified() => {}
                 _ = stop.changed() => break,
             }
         }

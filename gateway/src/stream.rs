@@ -30,6 +30,7 @@ use tokio::time::Instant;
 
 use crate::assumptions::{EVENT_HEARTBEAT, EVENT_RETRY_MS};
 use crate::auth::{Caller, unix_now};
+use crate::error::GatewayError;
 use crate::events::{Change, EventId, Start, Subscription};
 use crate::listeners::ListenerGuard;
 use crate::metrics::{Metrics, StreamGuard};
@@ -37,18 +38,27 @@ use crate::state::Shared;
 
 /// The handler.
 pub async fn events(State(state): State<Shared>, caller: Caller, headers: HeaderMap) -> Response {
+    // Within the JWT leeway a token past its `exp` still verifies; a stream for it would end at
+    // once, with a 200 the client could not tell from a working stream.
+    let remaining = caller.expires.saturating_sub(unix_now());
+    if remaining == 0 {
+        return GatewayError::Unauthorized("Token expired").into_response();
+    }
     let last = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .and_then(EventId::parse);
     let subscription = state.broadcast.subscribe(last);
-    let remaining = Duration::from_secs(caller.expires.saturating_sub(unix_now()));
+    let now = Instant::now();
+    let deadline = now
+        .checked_add(Duration::from_secs(remaining))
+        .unwrap_or_else(|| now + FAR_FUTURE);
     let feed = Feed {
         epoch: subscription.at.epoch,
-        pending: first_events(&subscription),
+        pending: first_events(&subscription, last),
         last_seq: subscription.at.seq,
         rx: subscription.rx,
-        deadline: Instant::now() + remaining,
+        deadline,
         stop: state.stop_streams.clone(),
         metrics: state.metrics.clone(),
         _open: state.metrics.stream_opened(),
@@ -64,21 +74,30 @@ pub async fn events(State(state): State<Shared>, caller: Caller, headers: Header
     response
 }
 
+/// A deadline for a token whose `exp` is beyond what an `Instant` can hold.
+const FAR_FUTURE: Duration = Duration::from_secs(10 * 365 * 86_400);
+
 /// What one stream writes, before the live changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Out {
-    Ready(EventId),
+    /// Its id is where a reconnect must resume if nothing after it arrives: the stream's position
+    /// when nothing is replayed, the client's own id while a replay follows, none before a
+    /// resync (the client keeps the id that could not be served, so a reconnect resyncs again).
+    Ready(Option<EventId>),
     Changed(EventId, u64),
     Resync(EventId),
 }
 
-fn first_events(s: &Subscription) -> VecDeque<Out> {
-    let mut out = VecDeque::from([Out::Ready(s.at)]);
+fn first_events(s: &Subscription, last: Option<EventId>) -> VecDeque<Out> {
     match &s.start {
-        Start::Replay(changes) => out.extend(changes.iter().map(|c| changed(s.at.epoch, *c))),
-        Start::Resync => out.push_back(Out::Resync(s.at)),
+        Start::Replay(changes) if changes.is_empty() => VecDeque::from([Out::Ready(Some(s.at))]),
+        Start::Replay(changes) => {
+            let mut out = VecDeque::from([Out::Ready(last.or(Some(s.at)))]);
+            out.extend(changes.iter().map(|c| changed(s.at.epoch, *c)));
+            out
+        }
+        Start::Resync => VecDeque::from([Out::Ready(None), Out::Resync(s.at)]),
     }
-    out
 }
 
 fn changed(epoch: u64, c: Change) -> Out {
@@ -88,14 +107,16 @@ fn changed(epoch: u64, c: Change) -> Out {
 impl Out {
     fn event(&self) -> (&'static str, Event) {
         match self {
-            Self::Ready(id) => (
-                "ready",
-                Event::default()
+            Self::Ready(id) => {
+                let event = Event::default()
                     .event("ready")
-                    .id(id.to_string())
                     .retry(Duration::from_millis(EVENT_RETRY_MS))
-                    .data("{}"),
-            ),
+                    .data("{}");
+                (
+                    "ready",
+                    id.map_or(event.clone(), |id| event.id(id.to_string())),
+                )
+            }
             Self::Changed(id, conversation) => (
                 "changed",
                 Event::default()
@@ -192,7 +213,7 @@ mod tests {
         let metrics = Arc::new(Metrics::new());
         Feed {
             epoch: s.at.epoch,
-            pending: first_events(&s),
+            pending: first_events(&s, last),
             last_seq: s.at.seq,
             rx: s.rx,
             deadline: Instant::now() + Duration::from_secs(60),
@@ -210,7 +231,7 @@ mod tests {
         let mut f = feed(&b, None, stop_rx);
         assert_eq!(
             f.next().await,
-            Some(Out::Ready(EventId { epoch: 9, seq: 0 }))
+            Some(Out::Ready(Some(EventId { epoch: 9, seq: 0 })))
         );
         for c in 1..=5 {
             b.changed(c);
@@ -227,6 +248,19 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_id_that_cannot_be_served_gets_a_ready_without_id_then_resync() {
+        let b = Broadcast::with_epoch(9, 100, 16);
+        b.changed(1);
+        let (_stop, stop_rx) = watch::channel(false);
+        let mut f = feed(&b, Some(EventId { epoch: 8, seq: 1 }), stop_rx);
+        assert_eq!(f.next().await, Some(Out::Ready(None)));
+        assert_eq!(
+            f.next().await,
+            Some(Out::Resync(EventId { epoch: 9, seq: 1 }))
+        );
+    }
+
+    #[tokio::test]
     async fn replayed_changes_are_not_repeated_live_and_stop_ends_the_feed() {
         let b = Broadcast::with_epoch(9, 100, 16);
         b.changed(1);
@@ -235,7 +269,7 @@ mod tests {
         let mut f = feed(&b, Some(EventId { epoch: 9, seq: 1 }), stop_rx);
         assert_eq!(
             f.next().await,
-            Some(Out::Ready(EventId { epoch: 9, seq: 2 }))
+            Some(Out::Ready(Some(EventId { epoch: 9, seq: 1 })))
         );
         assert_eq!(
             f.next().await,

@@ -2,8 +2,8 @@
 //! requests at once (the rest wait in a bounded queue, then 503), a deadline per request (504),
 //! and every answer cleaned of secrets before anything else sees it.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -55,8 +55,9 @@ pub struct Answer {
     pub retry_after: Option<HeaderValue>,
     /// When it was received (for the coalescing window).
     pub at: Instant,
-    /// The body gzipped, made at the first caller that accepts gzip and shared by the others.
-    pub gzipped: OnceLock<Option<Bytes>>,
+    /// The body gzipped, made at the first caller that accepts gzip (on a blocking thread: a
+    /// list of 1000 conversations takes milliseconds) and shared by the others.
+    pub gzipped: tokio::sync::OnceCell<Option<Bytes>>,
 }
 
 /// Bodies shorter than this go uncompressed (the gzip header would eat the gain).
@@ -77,25 +78,27 @@ impl Answer {
             envelope_status,
             retry_after,
             at: Instant::now(),
-            gzipped: OnceLock::new(),
+            gzipped: tokio::sync::OnceCell::new(),
         }
     }
 
     /// The body gzipped (compressed once per answer); `None` when it is too short to gain.
-    pub fn gzip(&self) -> Option<&Bytes> {
+    pub async fn gzip(&self) -> Option<Bytes> {
+        if self.body.len() < GZIP_MIN_BYTES {
+            return None;
+        }
         self.gzipped
             .get_or_init(|| {
-                if self.body.len() < GZIP_MIN_BYTES {
-                    return None;
+                let body = self.body.clone();
+                async move {
+                    tokio::task::spawn_blocking(move || gzip(&body))
+                        .await
+                        .ok()
+                        .flatten()
                 }
-                let mut enc = flate2::write::GzEncoder::new(
-                    Vec::with_capacity(self.body.len() / 4),
-                    flate2::Compression::default(),
-                );
-                std::io::Write::write_all(&mut enc, &self.body).ok()?;
-                enc.finish().ok().map(Bytes::from)
             })
-            .as_ref()
+            .await
+            .clone()
     }
 
     /// Whether both the HTTP status and the envelope say 200.
@@ -103,6 +106,15 @@ impl Answer {
     pub fn is_ok(&self) -> bool {
         self.status == StatusCode::OK && self.envelope_status == Some(200)
     }
+}
+
+fn gzip(body: &[u8]) -> Option<Bytes> {
+    let mut enc = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 4),
+        flate2::Compression::default(),
+    );
+    std::io::Write::write_all(&mut enc, body).ok()?;
+    enc.finish().ok().map(Bytes::from)
 }
 
 /// The result of one upstream exchange (shared by coalesced callers, so `Clone`).
