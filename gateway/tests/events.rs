@@ -392,3 +392,34 @@ async fn without_webhooks_the_gateway_polls_and_pushes_the_change() {
     let quiet = streams[0].drain(Duration::from_millis(700)).await;
     assert!(quiet.is_empty(), "{quiet:?}");
 }
+
+#[tokio::test]
+async fn an_operator_who_reconnects_hears_what_changed_in_their_lists_while_away() {
+    let s = polling_gateway().await;
+    // Operator 3 stays online, so the poller keeps running while operator 2 is away.
+    let mut other = Stream::open(&s, &s.jwt(3), None).await.unwrap();
+    other.expect("ready").await;
+    let mut away = Stream::open(&s, &s.jwt(2), None).await.unwrap();
+    away.expect("ready").await;
+    tokio::time::sleep(Duration::from_millis(500)).await; // the baselines
+    drop(away);
+    // The gateway notices a closed stream at its next write: make one.
+    let end = Instant::now() + Duration::from_secs(5);
+    while s.gateway.metrics().open_streams() != 1 {
+        assert!(Instant::now() < end, "the closed stream is still counted");
+        s.post_form(3, SEND, &[("conversation_id", "5"), ("text", "tick")])
+            .await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(600)).await; // rounds without operator 2
+    // Conversation 21 is only in operator 2's not-answered list (the demo seed).
+    customer_writes(&s, "21", "are you there?").await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let mut back = Stream::open(&s, &s.jwt(2), None).await.unwrap();
+    back.expect("ready").await;
+    let e = back.until(21, Duration::from_secs(3)).await;
+    assert!(
+        e.is_some(),
+        "the change while away is announced when they are back"
+    );
+}
