@@ -204,15 +204,20 @@ impl InboxState {
         rows
     }
 
-    /// Whether every list the current view draws from has answered at least once. Until then
-    /// the rows are still arriving (a reload under a resting pointer must not freeze the first
-    /// list's few rows and hold the rest back as "updates").
+    /// Whether every list the current view draws from has answered at least once (with data or
+    /// with an error: a list that keeps failing must not keep the rows unfrozen forever). Until
+    /// then the rows are still arriving: a reload under a resting pointer must not freeze the
+    /// first list's few rows and hold the rest back as "updates".
     fn view_loaded(&self) -> bool {
+        let answered = |k: ListName| {
+            let list = self.lists.get(k);
+            list.items.is_some() || list.error.is_some()
+        };
         match self.view {
-            View::Attention => ListName::ALL.into_iter().all(|k| self.items(k).is_some()),
-            View::Unassigned => self.items(ListName::Unassigned).is_some(),
-            View::Unread => self.items(ListName::Unread).is_some(),
-            View::NotAnswered => self.items(ListName::NotAnswered).is_some(),
+            View::Attention => ListName::ALL.into_iter().all(answered),
+            View::Unassigned => answered(ListName::Unassigned),
+            View::Unread => answered(ListName::Unread),
+            View::NotAnswered => answered(ListName::NotAnswered),
         }
     }
 

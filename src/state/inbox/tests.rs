@@ -218,3 +218,30 @@ fn rows_still_arriving_are_not_held_back_by_a_resting_pointer() {
     assert_eq!(ids(&s.shown), vec![9, 7, 5, 1]);
     assert_eq!(s.pending_count(), 1);
 }
+
+#[test]
+fn a_list_that_keeps_failing_does_not_keep_the_rows_unfrozen() {
+    let s = reduce(
+        Rc::new(InboxState::default()),
+        InboxAction::Failed(ListName::Unread, ApiError::Timeout),
+    );
+    let s = reduce(
+        s,
+        InboxAction::Loaded(ListName::NotAnswered, listed(vec![])),
+    );
+    let s = reduce(
+        s,
+        InboxAction::Loaded(ListName::Unassigned, listed(vec![conv(1, 10)])),
+    );
+    let s = reduce(s, InboxAction::Engage(true));
+    let s = reduce(
+        s,
+        InboxAction::Loaded(ListName::Unassigned, listed(vec![conv(2, 20), conv(1, 10)])),
+    );
+    assert_eq!(
+        ids(&s.shown),
+        vec![1],
+        "frozen: every list has answered, one with an error"
+    );
+    assert_eq!(s.pending_count(), 1);
+}
