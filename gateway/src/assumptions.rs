@@ -101,3 +101,5 @@ pub const UPSTREAM_POLL_INTERVAL: Duration = Duration::from_secs(2);
 pub const POLLER_BASELINE_GRACE: Duration = Duration::from_secs(300);
 /// How long a graceful shutdown waits for open requests before it closes their connections.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// Answers shorter than this go uncompressed (gzip's header and the CPU would eat the gain).
+pub const GZIP_MIN_BYTES: usize = 1024;

@@ -61,30 +61,13 @@ async fn get(
     let mut params = Params::from_query(req.uri().query());
     drain(req).await;
     policy::apply(&caller, endpoint, &mut params)?;
-    let query = params.to_form();
-    let key = Key {
-        path: endpoint.path,
-        query: query.clone(),
-    };
     let tags = Tags {
         conversation: (endpoint.path == "/api/conversations/get")
             .then(|| policy::conversation_of(&params).map(|c| c.get()))
             .flatten(),
         list: endpoint.is_conversation_list(),
     };
-    let request = UpstreamRequest {
-        method: Method::GET,
-        path: endpoint.path,
-        query,
-        body: UpstreamBody::Empty,
-    };
-    let (outcome, shared) = state
-        .coalescer
-        .get(key, tags, || state.upstream.send(request))
-        .await;
-    if shared {
-        state.metrics.coalesced_hit();
-    }
+    let outcome = shared_get(state, endpoint.path, params.to_form(), tags).await;
     Ok(respond(&*outcome?, gzip).await)
 }
 
@@ -135,6 +118,30 @@ async fn post(
     Ok(respond(&answer, gzip).await)
 }
 
+/// A GET to Blinger through the coalescer: identical GETs in flight or within the window share
+/// one upstream request (counted as coalesced hits). The browsers' GETs and the poller's.
+pub(crate) async fn shared_get(
+    state: &Shared,
+    path: &'static str,
+    query: String,
+    tags: Tags,
+) -> crate::upstream::Outcome {
+    let request = UpstreamRequest {
+        method: Method::GET,
+        path,
+        query: query.clone(),
+        body: UpstreamBody::Empty,
+    };
+    let (outcome, shared) = state
+        .coalescer
+        .get(Key { path, query }, tags, || state.upstream.send(request))
+        .await;
+    if shared {
+        state.metrics.coalesced_hit();
+    }
+    outcome
+}
+
 /// Adds an accepted send to the history (a store failure is logged: the send happened, so
 /// Blinger's answer still goes back).
 async fn record_send(
@@ -163,7 +170,6 @@ async fn record_send(
     }
 }
 
-/// Blinger's answer as ours: its status, its (cleaned) body, its `Retry-After`.
 /// Whether `Accept-Encoding` takes gzip: an explicit `gzip` entry decides by its weight; else
 /// `*` does; a weight of 0 refuses.
 fn accepts_gzip(headers: &axum::http::HeaderMap) -> bool {
@@ -191,8 +197,8 @@ fn accepts_gzip(headers: &axum::http::HeaderMap) -> bool {
     star.unwrap_or(false)
 }
 
-/// Blinger's answer as the browser gets it: gzipped when it accepts that (compressed once per
-/// answer, however many coalesced callers share it).
+/// Blinger's answer as ours: its status, its (cleaned) body, its `Retry-After`; gzipped when
+/// the browser accepts that (compressed once per answer, however many coalesced callers share it).
 async fn respond(answer: &Answer, gzip: bool) -> Response {
     let compressed = if gzip { answer.gzip().await } else { None };
     let is_gzip = compressed.is_some();
@@ -210,9 +216,7 @@ async fn respond(answer: &Answer, gzip: bool) -> Response {
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     }
     if let Some(retry) = &answer.retry_after {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, retry.clone());
+        headers.insert(header::RETRY_AFTER, retry.clone());
     }
     response
 }

@@ -14,25 +14,18 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::{Duration, Instant};
 
-use axum::http::Method;
 use serde_json::Value;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::assumptions::POLLER_BASELINE_GRACE as BASELINE_GRACE;
 use crate::coalesce::{Key, Tags};
+use crate::forward::shared_get;
 use crate::state::Shared;
-use crate::upstream::{UpstreamBody, UpstreamRequest};
 
-/// One list the poller watches.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct Watched {
-    path: &'static str,
-    query: String,
-}
-
-fn watched(operators: &[u64]) -> Vec<Watched> {
-    let mut lists = vec![Watched {
+/// The lists the poller watches, keyed as the coalescer keys the browsers' GETs of them.
+fn watched(operators: &[u64]) -> Vec<Key> {
+    let mut lists = vec![Key {
         path: "/api/conversations/unassigned",
         query: String::new(),
     }];
@@ -41,7 +34,7 @@ fn watched(operators: &[u64]) -> Vec<Watched> {
             "/api/conversations/unread",
             "/api/conversations/not-answered",
         ] {
-            lists.push(Watched {
+            lists.push(Key {
                 path,
                 query: format!("operator_id={op}"),
             });
@@ -89,37 +82,28 @@ fn diff(old: &Snapshot, new: &Snapshot) -> HashSet<u64> {
 /// are back instead of becoming the new baseline unannounced.
 #[derive(Debug, Default)]
 pub struct Poller {
-    baselines: HashMap<Watched, (Snapshot, Instant)>,
+    baselines: HashMap<Key, (Snapshot, Instant)>,
 }
 
 impl Poller {
     /// One round: fetches every watched list, announces what changed since the last round.
-    /// Returns how many conversations were announced.
+    /// Returns how many conversations were announced. Nothing while no stream is open.
     pub async fn round(&mut self, state: &Shared) -> usize {
-        let lists = watched(&state.listeners.operators());
+        let operators = state.listeners.operators();
+        if operators.is_empty() {
+            return 0;
+        }
+        let lists = watched(&operators);
         let now = Instant::now();
         self.baselines
             .retain(|w, (_, seen)| lists.contains(w) || now.duration_since(*seen) < BASELINE_GRACE);
         let mut changed = HashSet::new();
         for list in lists {
-            let request = UpstreamRequest {
-                method: Method::GET,
-                path: list.path,
-                query: list.query.clone(),
-                body: UpstreamBody::Empty,
-            };
-            let key = Key {
-                path: list.path,
-                query: list.query.clone(),
-            };
             let tags = Tags {
                 conversation: None,
                 list: true,
             };
-            let (outcome, _) = state
-                .coalescer
-                .get(key, tags, || state.upstream.send(request))
-                .await;
+            let outcome = shared_get(state, list.path, list.query.clone(), tags).await;
             let Some(new) = outcome.ok().and_then(|a| snapshot(&a.body)) else {
                 continue;
             };
@@ -137,14 +121,12 @@ impl Poller {
     }
 }
 
-/// Polls every `interval` while streams are open, until `stop`.
+/// A round every `interval` and whenever a stream opens, until `stop`.
 pub fn spawn(state: Shared, interval: Duration, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut poller = Poller::default();
         loop {
-            if state.metrics.open_streams() > 0 {
-                poller.round(&state).await;
-            }
+            poller.round(&state).await;
             tokio::select! {
                 () = tokio::time::sleep(interval) => {}
                 () = state.listeners.joined.notified() => {}

@@ -112,10 +112,11 @@ impl Out {
                     .event("ready")
                     .retry(Duration::from_millis(EVENT_RETRY_MS))
                     .data("{}");
-                (
-                    "ready",
-                    id.map_or(event.clone(), |id| event.id(id.to_string())),
-                )
+                let event = match id {
+                    Some(id) => event.id(id.to_string()),
+                    None => event,
+                };
+                ("ready", event)
             }
             Self::Changed(id, conversation) => (
                 "changed",

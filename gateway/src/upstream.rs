@@ -13,6 +13,7 @@ use blinger_api::secrets::strip_secrets;
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
+use crate::assumptions::GZIP_MIN_BYTES;
 use crate::error::GatewayError;
 use crate::metrics::Metrics;
 
@@ -59,9 +60,6 @@ pub struct Answer {
     /// list of 1000 conversations takes milliseconds) and shared by the others.
     pub gzipped: tokio::sync::OnceCell<Option<Bytes>>,
 }
-
-/// Bodies shorter than this go uncompressed (the gzip header would eat the gain).
-const GZIP_MIN_BYTES: usize = 1024;
 
 impl Answer {
     /// An answer received now.

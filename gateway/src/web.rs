@@ -12,7 +12,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 
-use crate::assumptions::CONTENT_SECURITY_POLICY;
+use crate::assumptions::{CONTENT_SECURITY_POLICY, GZIP_MIN_BYTES};
 
 /// CORS for exact origins (never `*`), allowing the `Authentication` and `Last-Event-ID` headers.
 ///
@@ -41,15 +41,13 @@ pub fn cors_layer(origins: &[String]) -> Result<CorsLayer, String> {
         .max_age(std::time::Duration::from_secs(600)))
 }
 
-/// gzip for the answers a browser accepts it for: bodies over 1 KiB; never `text/event-stream`,
-/// images or gRPC; never an answer that already has a `Content-Encoding` (the precompressed
-/// static files, Blinger's answers compressed in `forward`). The fastest level: answers are
-/// compressed per request (a coalesced list for every tab that asks), and JSON shrinks about
-/// tenfold even so.
+/// gzip for the gateway's own answers (the history, errors) to browsers that accept it:
+/// tower-http's default predicate with [`GZIP_MIN_BYTES`] as its floor (the one `forward` uses);
+/// never `text/event-stream`, images or gRPC; never an answer that already has a
+/// `Content-Encoding` (the precompressed static files, Blinger's answers compressed once in
+/// `forward`). The fastest level: these are compressed per request.
 pub fn compression() -> CompressionLayer<impl Predicate> {
-    // tower-http's default predicate with a larger size floor: below 1 KiB gzip gains little
-    // and forwarded answers that small are sent as they are (forward.rs compresses the rest once).
-    let predicate = SizeAbove::new(1024)
+    let predicate = SizeAbove::new(u16::try_from(GZIP_MIN_BYTES).unwrap_or(u16::MAX))
         .and(NotForContentType::GRPC)
         .and(NotForContentType::IMAGES)
         .and(NotForContentType::SSE);
