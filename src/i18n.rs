@@ -135,6 +135,9 @@ catalog! {
     NextTry => "Next try in", "Следующая попытка через";
     NotUpdatedYet => "Not updated yet", "Ещё не обновлялось";
     UpdatedPrefix => "Updated", "Обновлено";
+    PushLive => "Live", "В реальном времени";
+    PushLiveHint => "Changes arrive as they happen", "Изменения приходят сразу";
+    PushDown => "live updates interrupted, checking every few seconds", "обновления в реальном времени прервались, проверяем каждые несколько секунд";
     AssignedToMe => "Me", "Я";
     NoteTag => "Note:", "Заметка:";
     YouTag => "You:", "Вы:";

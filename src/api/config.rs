@@ -103,6 +103,9 @@ pub enum ConfigError {
     /// The history URL template is not usable.
     #[error("history URL `{0}` must contain {{id}} and be a path or an http(s) URL")]
     HistoryUrl(String),
+    /// The events URL is not usable.
+    #[error("events URL `{0}` must be a path or an http(s) URL")]
+    EventsUrl(String),
     /// The timeout is zero.
     #[error("the request timeout must be more than 0 ms")]
     Timeout,
@@ -122,6 +125,9 @@ pub struct ClientConfig {
     pub timeout_ms: u32,
     /// Optional history URL template with `{id}`: absolute, or a path relative to `base_url`.
     pub history_url: Option<String>,
+    /// Optional address of the gateway's event stream (`/gateway/events`): absolute, or a path
+    /// relative to `base_url`. The token goes with it only when it lies under `base_url`.
+    pub events_url: Option<String>,
 }
 
 /// Default per-request timeout.
@@ -137,6 +143,7 @@ impl ClientConfig {
             operator_id: None,
             timeout_ms: DEFAULT_TIMEOUT_MS,
             history_url: None,
+            events_url: None,
         }
     }
 
@@ -161,6 +168,13 @@ impl ClientConfig {
         self
     }
 
+    /// Sets the event stream's address (`/gateway/events`).
+    #[must_use]
+    pub fn with_events_url(mut self, url: Option<String>) -> Self {
+        self.events_url = url;
+        self
+    }
+
     /// Whether a client made from `other` talks to the same server, as the same operator, in the
     /// same way: a session bound to one can keep running when the configuration becomes the
     /// other (only options outside the client changed).
@@ -170,6 +184,7 @@ impl ClientConfig {
             && self.operator_id == other.operator_id
             && self.timeout_ms == other.timeout_ms
             && self.history_url == other.history_url
+            && self.events_url == other.events_url
             && self.token.same_as(&other.token)
     }
 
@@ -199,16 +214,28 @@ impl ClientConfig {
             if t.is_empty() {
                 self.history_url = None;
             } else {
-                let shape_ok = !t.contains('\\')
-                    && (t.starts_with('/') && !t.starts_with("//") || is_absolute_http(&t));
-                if !t.contains(HISTORY_ID_PLACEHOLDER) || !shape_ok || has_bad_chars(&t) {
+                if !t.contains(HISTORY_ID_PLACEHOLDER) || !url_shape_ok(&t) || has_bad_chars(&t) {
                     return Err(ConfigError::HistoryUrl(t));
                 }
                 self.history_url = Some(t);
             }
         }
+        if let Some(u) = self.events_url.take() {
+            let u = u.trim().to_owned();
+            if !u.is_empty() {
+                if !url_shape_ok(&u) || has_bad_chars(&u) || u.contains('#') {
+                    return Err(ConfigError::EventsUrl(u));
+                }
+                self.events_url = Some(u);
+            }
+        }
         Ok(self)
     }
+}
+
+/// A same-origin path (not protocol-relative) or an absolute http(s) URL.
+fn url_shape_ok(s: &str) -> bool {
+    !s.contains('\\') && (s.starts_with('/') && !s.starts_with("//") || is_absolute_http(s))
 }
 
 fn is_valid_base(s: &str) -> bool {
@@ -242,12 +269,46 @@ mod tests {
                 .with_history_url(Some(format!("{bad}/{{id}}")))
                 .validated();
             assert!(matches!(h, Err(ConfigError::HistoryUrl(_))), "{bad}");
+            let e = ClientConfig::new("/p", TokenSource::None)
+                .with_events_url(Some(format!("{bad}/events")))
+                .validated();
+            assert!(matches!(e, Err(ConfigError::EventsUrl(_))), "{bad}");
         }
         assert!(
             ClientConfig::new("/proxy", TokenSource::None)
                 .validated()
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn an_events_url_is_a_path_or_an_http_url_and_blank_is_none() {
+        let events = |u: &str| {
+            ClientConfig::new("/", TokenSource::None)
+                .with_events_url(Some(u.to_owned()))
+                .validated()
+                .map(|c| c.events_url)
+        };
+        assert_eq!(
+            events(" /gateway/events "),
+            Ok(Some("/gateway/events".to_owned()))
+        );
+        assert_eq!(
+            events("https://gw.example/gateway/events?x=1"),
+            Ok(Some("https://gw.example/gateway/events?x=1".to_owned()))
+        );
+        assert_eq!(events("  "), Ok(None));
+        for bad in [
+            "javascript:alert(1)",
+            "//evil.example/e",
+            "gateway/events",
+            "/e#x",
+        ] {
+            assert!(
+                matches!(events(bad), Err(ConfigError::EventsUrl(_))),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! `app-config.json`, the file a deployment (or `make run`) puts beside the app to connect it at
-//! once: the API address, operator and history URL, never a token (a same-origin proxy adds it,
+//! once: the API address, operator, history and events URLs, never a token (a same-origin proxy adds it,
 //! or, with `dev_login`, a blinger-gateway's `--dev-login` mints one for the operator picked).
 
 use super::connect::{ConnectionSettings, validate_base_url};
@@ -10,6 +10,7 @@ struct AppConfigFile {
     base_url: String,
     operator_id: Option<u64>,
     history_url: Option<String>,
+    events_url: Option<String>,
     dev_login: Option<String>,
 }
 
@@ -25,6 +26,8 @@ impl AppConfigFile {
             operator_id: json::optional(o, "operator_id", serde_json::Value::as_u64)?,
             history_url: json::optional(o, "history_url", serde_json::Value::as_str)?
                 .map(str::to_owned),
+            events_url: json::optional(o, "events_url", serde_json::Value::as_str)?
+                .map(str::to_owned),
             dev_login: json::optional(o, "dev_login", serde_json::Value::as_str)?
                 .map(str::to_owned),
         })
@@ -38,6 +41,9 @@ pub fn parse_app_config(body: &str) -> Option<ConnectionSettings> {
     let history_url = file
         .history_url
         .filter(|h| h.contains("{id}") && (h.starts_with('/') || validate_base_url(h).is_ok()));
+    let events_url = file
+        .events_url
+        .filter(|e| validate_base_url(e).is_ok_and(|v| v != "/"));
     // Same-origin only: the page posts operator ids there and trusts the tokens it answers.
     let dev_login = file
         .dev_login
@@ -47,6 +53,7 @@ pub fn parse_app_config(body: &str) -> Option<ConnectionSettings> {
         operator_id: file.operator_id.filter(|&n| n > 0),
         token: None,
         history_url,
+        events_url,
         dev_login,
     })
 }
@@ -118,6 +125,33 @@ mod tests {
         assert!(parse_app_config(r#"{"base_url":"javascript:1"}"#).is_none());
         let s = parse_app_config(r#"{"base_url":"/p","history_url":"javascript:{id}"}"#).unwrap();
         assert_eq!(s.history_url, None);
+    }
+
+    #[test]
+    fn an_events_url_is_a_path_or_an_http_url() {
+        let events = |v: &str| {
+            parse_app_config(&format!(r#"{{"base_url":"/","events_url":{v}}}"#))
+                .unwrap()
+                .events_url
+        };
+        assert_eq!(
+            events(r#""/gateway/events""#).as_deref(),
+            Some("/gateway/events")
+        );
+        assert_eq!(
+            events(r#""https://gw.example/gateway/events""#).as_deref(),
+            Some("https://gw.example/gateway/events")
+        );
+        for bad in [
+            r#""javascript:alert(1)""#,
+            r#""/\\evil""#,
+            r#""//evil.example""#,
+            "null",
+        ] {
+            assert_eq!(events(bad), None, "{bad}");
+        }
+        // A value of the wrong type makes the file unreadable, as for every key.
+        assert!(parse_app_config(r#"{"base_url":"/","events_url":5}"#).is_none());
     }
 
     #[test]

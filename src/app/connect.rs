@@ -14,6 +14,8 @@ pub struct ConnectionSettings {
     pub token: Option<String>,
     /// Template of the message-history URL (`{id}` = conversation id), if the server has one.
     pub history_url: Option<String>,
+    /// The gateway's event stream (`/gateway/events`), from `app-config.json`.
+    pub events_url: Option<String>,
     /// A blinger-gateway's `--dev-login` endpoint (`/gateway/dev-token`), from `app-config.json`:
     /// the app then signs in as an operator picked from a list, and gets each token from it.
     pub dev_login: Option<String>,
@@ -26,6 +28,7 @@ impl std::fmt::Debug for ConnectionSettings {
             .field("operator_id", &self.operator_id)
             .field("token", &self.token.as_ref().map(|_| "***"))
             .field("history_url", &self.history_url)
+            .field("events_url", &self.events_url)
             .field("dev_login", &self.dev_login)
             .finish()
     }
@@ -120,6 +123,7 @@ impl ConnectionForm {
                 operator_id,
                 token: (!token.is_empty()).then(|| token.to_owned()),
                 history_url: None,
+                events_url: None,
                 dev_login: None,
             }),
             _ => Err(errors),

@@ -44,7 +44,8 @@ fn widget_config(
     };
     let client = ClientConfig::new(s.base_url.clone(), token)
         .with_operator(s.operator_id.map(OperatorId))
-        .with_history_url(s.history_url.clone());
+        .with_history_url(s.history_url.clone())
+        .with_events_url(s.events_url.clone());
     WidgetConfig::new(client)
         .with_ui(locale, theme, send_key)
         .into_handle()

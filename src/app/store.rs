@@ -97,6 +97,7 @@ mod tests {
             operator_id: Some(4),
             token: token.map(str::to_owned),
             history_url: None,
+            events_url: None,
             dev_login: None,
         }
     }

@@ -79,7 +79,7 @@ pub fn InboxList(props: &InboxListProps) -> Html {
     html! {
         <div class="bi-inbox">
             { view_tabs(state, &props.onview, locale) }
-            { toolbar(state, session.as_ref(), props.sync.updated_at, locale) }
+            { toolbar(state, session.as_ref(), (props.sync.updated_at, props.sync.push), locale) }
             { banner }
             if state.skipped() > 0 {
                 <p class="bi-notice" role="status">{ format!("{} {}", state.skipped(), t(Key::SkippedRows)) }</p>
@@ -139,7 +139,7 @@ fn view_tabs(
 fn toolbar(
     state: &UseReducerHandle<InboxState>,
     session: Option<&SessionHandle>,
-    updated_at: Option<u64>,
+    (updated_at, push): (Option<u64>, crate::state::session::PushState),
     locale: Locale,
 ) -> Html {
     let t = |k: Key| k.text(locale);
@@ -172,7 +172,7 @@ fn toolbar(
                 <option value="waiting" selected={state.sort == SortOrder::WaitingLongest}>{ t(Key::SortWaiting) }</option>
             </select>
         </label>
-        <Freshness updated_at={updated_at} {locale} />
+        <Freshness updated_at={updated_at} {locale} {push} />
         <button type="button" class="bi-button bi-button--small" onclick={onrefresh} data-testid="inbox-refresh">
             { t(Key::Refresh) }
         </button>

@@ -155,6 +155,7 @@ pub(crate) fn config_for(
     let client = ClientConfig::new(base_url, TokenSource::Provider(token.provider()))
         .with_operator(options.operator_id.map(OperatorId))
         .with_history_url(options.history_url.clone())
+        .with_events_url(options.events_url.clone())
         .validated()
         .map_err(|e| js_error(format!("blinger-inbox: {e}")))?;
     Ok(WidgetConfig::new(client)

@@ -65,7 +65,7 @@ fn prepare_root(element: &HtmlElement) -> Result<(ShadowRoot, Element), JsError>
 
 /// Mounts the inbox into `element` (an open shadow root is attached to it).
 ///
-/// `options`: `baseUrl` (required), `operatorId`, `historyUrl`, `pollInterval` (ms),
+/// `options`: `baseUrl` (required), `operatorId`, `historyUrl`, `eventsUrl`, `pollInterval` (ms),
 /// `theme`, `locale`, `sendKey`, `view`, `token` or `tokenProvider`, `beforeSend`.
 ///
 /// # Errors

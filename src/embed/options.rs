@@ -27,6 +27,7 @@ pub const KEYS: &[&str] = &[
     "baseUrl",
     "operatorId",
     "historyUrl",
+    "eventsUrl",
     "pollInterval",
     "theme",
     "locale",
@@ -46,6 +47,8 @@ pub struct Options {
     pub operator_id: Option<u64>,
     /// Message-history URL template with `{id}`.
     pub history_url: Option<String>,
+    /// The gateway's event stream (`/gateway/events`).
+    pub events_url: Option<String>,
     /// Poll interval while visible (ms).
     pub poll_interval_ms: Option<u64>,
     /// Colour theme.
@@ -64,6 +67,7 @@ impl Default for Options {
             base_url: None,
             operator_id: None,
             history_url: None,
+            events_url: None,
             poll_interval_ms: None,
             theme: Theme::Auto,
             locale: Locale::En,
@@ -186,6 +190,7 @@ impl Options {
                         positive_int(key, value, "an operator id").map_err(prefixed)?;
                 }
                 "historyUrl" => next.history_url = string_of(key, value).map_err(prefixed)?,
+                "eventsUrl" => next.events_url = string_of(key, value).map_err(prefixed)?,
                 "pollInterval" => {
                     let ms = positive_int(key, value, "milliseconds").map_err(prefixed)?;
                     if let Some(ms) = ms.filter(|ms| *ms < MIN_POLL_MS) {
@@ -274,6 +279,7 @@ mod tests {
                 ("baseUrl", s(" /proxy ")),
                 ("operatorId", s("3")),
                 ("historyUrl", s("/sandbox/conversations/{id}/messages")),
+                ("eventsUrl", s("/gateway/events")),
                 ("pollInterval", RawValue::Num(2500.0)),
                 ("theme", s("Dark")),
                 ("locale", s("ru-RU")),
@@ -284,6 +290,7 @@ mod tests {
             .unwrap();
         assert_eq!(o.base_url.as_deref(), Some("/proxy"));
         assert_eq!(o.operator_id, Some(3));
+        assert_eq!(o.events_url.as_deref(), Some("/gateway/events"));
         assert_eq!(o.poll_interval_ms, Some(2500));
         assert_eq!(o.theme, Theme::Dark);
         assert_eq!(o.locale, Locale::Ru);

@@ -9,6 +9,7 @@ pub mod diff;
 pub mod drafts;
 pub(crate) mod json;
 pub mod outbox;
+pub mod push;
 pub mod scheduler;
 pub mod shared;
 pub mod storage;

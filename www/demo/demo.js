@@ -67,6 +67,7 @@ function createInbox(operatorId) {
   inbox.tokenProvider = tokenProvider(operatorId);
   inbox.setAttribute('operator-id', String(operatorId));
   inbox.setAttribute('history-url', '/gateway/conversations/{id}/messages');
+  inbox.setAttribute('events-url', '/gateway/events');
   inbox.setAttribute('poll-interval', '3000');
   for (const id of ['theme', 'locale', 'send-key']) inbox.setAttribute(id, document.getElementById(id).value);
   inbox.setAttribute('base-url', '/');

@@ -18,6 +18,12 @@ export interface InboxOptions {
   operatorId?: number | string;
   /** Message-history URL template with `{id}`, absolute or relative to `baseUrl` (e.g. `/sandbox/conversations/{id}/messages`). */
   historyUrl?: string;
+  /**
+   * The gateway's event stream (`/gateway/events`), absolute or relative to `baseUrl`. While it
+   * is up, changes appear at once and polling slows to a 60 s safety net; one tab per origin
+   * holds the stream and shares it with the others.
+   */
+  eventsUrl?: string;
   /** Poll interval while the page is visible, in ms (≥ 1000; default 5000). */
   pollInterval?: number | string;
   /** Default `auto`. */
@@ -99,7 +105,7 @@ export interface BlingerInboxEventMap {
   'before-send': CustomEvent<BeforeSendDetail>;
 }
 
-/** `<blinger-inbox>`. Attributes: base-url, operator-id, history-url, poll-interval, theme, locale, send-key, view. */
+/** `<blinger-inbox>`. Attributes: base-url, operator-id, history-url, events-url, poll-interval, theme, locale, send-key, view. */
 export class BlingerInboxElement extends HTMLElement {
   static readonly observedAttributes: string[];
   /** Write-only (reads give `undefined`); never an attribute. Setting it after `auth-required` resumes. */

@@ -24,6 +24,7 @@ const ATTRIBUTES = {
   'base-url': 'baseUrl',
   'operator-id': 'operatorId',
   'history-url': 'historyUrl',
+  'events-url': 'eventsUrl',
   'poll-interval': 'pollInterval',
   theme: 'theme',
   locale: 'locale',

@@ -42,23 +42,28 @@ impl<T: Transport> Client<T> {
 
     pub(super) fn history_target(&self, id: ConversationId) -> Option<Target> {
         let template = self.shared.config.history_url.as_ref()?;
-        let filled = template.replace(HISTORY_ID_PLACEHOLDER, &id.to_string());
+        Some(self.extra_target(&template.replace(HISTORY_ID_PLACEHOLDER, &id.to_string())))
+    }
+
+    /// An address configured beside the API (history, events): a path relative to the base
+    /// URL, or an absolute URL that gets the token only when it lies under the base URL.
+    pub(super) fn extra_target(&self, url: &str) -> Target {
         let base = &self.shared.config.base_url;
-        if is_absolute_http(&filled) {
+        if is_absolute_http(url) {
             // assumptions::HISTORY_TOKEN_ONLY_UNDER_BASE_URL
             let under_base = is_absolute_http(base)
-                && filled
+                && url
                     .strip_prefix(base.as_str())
                     .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']));
-            Some(Target {
-                url: filled,
+            Target {
+                url: url.to_owned(),
                 auth: under_base,
-            })
+            }
         } else {
-            Some(Target {
-                url: self.shared.config.url_for(&filled),
+            Target {
+                url: self.shared.config.url_for(url),
                 auth: true,
-            })
+            }
         }
     }
 

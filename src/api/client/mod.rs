@@ -1,6 +1,7 @@
 //! [`Client`]: one async function per Blinger endpoint.
 
 mod endpoints;
+mod events;
 mod exchange;
 mod handle;
 

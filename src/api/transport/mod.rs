@@ -359,6 +359,60 @@ impl Transport for FetchTransport {
 #[cfg(target_arch = "wasm32")]
 mod fetch;
 
+#[cfg(target_arch = "wasm32")]
+mod stream;
+#[cfg(target_arch = "wasm32")]
+pub use stream::{EventStream, Opened};
+
+impl FetchTransport {
+    /// Opens a long-lived GET whose body is read as it arrives (an event stream). The request's
+    /// timeout covers the headers only.
+    ///
+    /// # Errors
+    /// No answer (network, timeout, abort).
+    #[cfg(target_arch = "wasm32")]
+    pub async fn open_stream(&self, req: HttpRequest) -> Result<Opened, TransportError> {
+        stream::open(req).await
+    }
+
+    /// Off the browser there is no `fetch`.
+    ///
+    /// # Errors
+    /// Always [`TransportError::Network`].
+    #[cfg(not(target_arch = "wasm32"))]
+    pub async fn open_stream(&self, _req: HttpRequest) -> Result<Opened, TransportError> {
+        Err(TransportError::Network(
+            "fetch is only available in a browser".to_owned(),
+        ))
+    }
+}
+
+/// What opening a stream gave (off the browser: nothing ever opens).
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug)]
+pub enum Opened {
+    /// The stream is up.
+    Stream(EventStream),
+    /// The server answered something else.
+    Refused(HttpResponse),
+}
+
+/// An open event stream (off the browser: one that has ended).
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug)]
+pub struct EventStream;
+
+#[cfg(not(target_arch = "wasm32"))]
+impl EventStream {
+    /// The next bytes; `Ok(None)`: the stream ended.
+    ///
+    /// # Errors
+    /// Never off the browser.
+    pub async fn next_chunk(&mut self, _idle_ms: u32) -> Result<Option<Vec<u8>>, TransportError> {
+        Ok(None)
+    }
+}
+
 /// Polls `work` and `timer`; `None` when the timer fires first.
 pub(crate) async fn race<F: Future, G: Future>(work: F, timer: G) -> Option<F::Output> {
     let mut work = std::pin::pin!(work);

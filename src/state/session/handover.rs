@@ -51,15 +51,14 @@ impl Session {
     /// Applies options that do not bind the session: the language of what it says from now
     /// on, the poll intervals (from the next poll), the Undo window of the next action.
     pub fn reconfigure(&self, config: ConfigHandle) {
-        let poll = config.poll_config();
-        {
-            let mut schedulers = self.schedulers.borrow_mut();
-            let super::machine::Schedulers { lists, open, .. } = &mut *schedulers;
-            for s in lists.iter_mut().chain([open]) {
-                s.set_intervals(poll.visible_interval_ms, poll.hidden_interval_ms);
-            }
-        }
         *self.config.borrow_mut() = config;
+        // The configured intervals, or the push channel's safety net while its stream is up.
+        let (visible, hidden) = self.poll_intervals();
+        let mut schedulers = self.schedulers.borrow_mut();
+        let super::machine::Schedulers { lists, open, .. } = &mut *schedulers;
+        for s in lists.iter_mut().chain([open]) {
+            s.set_intervals(visible, hidden);
+        }
     }
 
     /// Replaced by a new session: stops polling and hearing other tabs at once; sends and

@@ -141,6 +141,8 @@ pub struct Session {
     pub(super) before_send: Option<BeforeSend>,
     pub(super) last_unread: Cell<Option<u64>>,
     pub(super) stopped: Cell<bool>,
+    /// The push channel, when an events URL is configured (see `push`).
+    pub(super) push: RefCell<Option<super::push::PushLink>>,
 }
 
 impl std::fmt::Debug for Session {
@@ -233,6 +235,7 @@ impl Session {
             before_send,
             last_unread: Cell::new(None),
             stopped: Cell::new(false),
+            push: RefCell::new(None),
         });
         session.publish_outbox();
         session.publish_drafted();
@@ -241,6 +244,7 @@ impl Session {
             .sync
             .dispatch(SyncAction::Offline(!session.online.get()));
         session.share(&ns);
+        session.start_push();
         Ok(session)
     }
 
@@ -313,6 +317,7 @@ impl Session {
             channel.set_onmessage(None);
         }
         self.channel_listener.borrow_mut().take();
+        self.stop_push();
     }
 
     /// Closes the channel and gives the send queue up (to the next tab or session).
@@ -371,6 +376,14 @@ impl Session {
         if online != self.online.get() {
             self.set_online(online);
         }
+        self.push_tick(now);
+        self.start_due_polls(now);
+        self.drive_outbox();
+        self.flush_drafts(false);
+    }
+
+    /// Starts every poll that is due at `now`.
+    pub(super) fn start_due_polls(self: &Rc<Self>, now: u64) {
         for kind in ListName::ALL {
             if let Some(ticket) = self.with_scheduler(Resource::List(kind), |s| s.begin(now)) {
                 self.spawn_list(kind, ticket);
@@ -384,8 +397,6 @@ impl Session {
         if let Some(ticket) = self.with_scheduler(Resource::Directory, |s| s.begin(now)) {
             self.spawn_directory(ticket);
         }
-        self.drive_outbox();
-        self.flush_drafts(false);
     }
 
     /// `online` / `offline` from the browser.
@@ -399,6 +410,7 @@ impl Session {
             }
             // Sends held while offline go now.
             self.drive_outbox();
+            self.wake_push();
         }
     }
 
@@ -424,6 +436,7 @@ impl Session {
         for s in self.schedulers.borrow_mut().iter_mut() {
             s.token_changed(now);
         }
+        self.wake_push();
     }
 
     /// The total unread count changed: tell the host (once per change, and only once every

@@ -10,7 +10,8 @@
 //!
 //! One file per job: [`machine`] (fields, start, stop, the tick), `polling`, `actions`, `sends`,
 //! `drafts`, `stored` (what is kept in storage and shared with other tabs; each an `impl Session`
-//! block), `owner` (the one tab per origin that posts the queue), and [`reducers`].
+//! block), `owner` (the one tab per origin that posts the queue, and the Web Lock it and `push`
+//! use), `push` (the gateway's event stream, one tab per origin), and [`reducers`].
 
 mod actions;
 mod approval;
@@ -20,6 +21,7 @@ mod handover;
 pub mod machine;
 mod owner;
 mod polling;
+mod push;
 pub mod reducers;
 mod sends;
 mod stored;
@@ -28,4 +30,4 @@ pub use approval::{Approval, BeforeSend, SendRequest, SendStart};
 pub use clock::{mono_ms, now_ms};
 pub use handover::{Handover, drop_handover};
 pub use machine::{Dispatchers, Session};
-pub use reducers::{SendsAction, SendsState, SyncAction, SyncState};
+pub use reducers::{PushState, SendsAction, SendsState, SyncAction, SyncState};

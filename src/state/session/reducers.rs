@@ -77,6 +77,35 @@ pub struct SyncState {
     pub groups: Rc<Vec<Group>>,
     /// My user id, once known.
     pub me: Option<UserId>,
+    /// The push channel (`events-url`).
+    pub push: PushState,
+}
+
+/// The push channel as the freshness label shows it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PushState {
+    /// No `events-url`: polling only.
+    #[default]
+    Off,
+    /// Not up yet (first connect).
+    Connecting,
+    /// Up: changes arrive as they happen; polling is a slow safety net.
+    Live,
+    /// Broken (reconnecting): polling at the normal interval.
+    Down,
+}
+
+impl PushState {
+    /// The freshness label's `data-push` value.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Off => "off",
+            Self::Connecting => "connecting",
+            Self::Live => "live",
+            Self::Down => "down",
+        }
+    }
 }
 
 /// What can happen to [`SyncState`].
@@ -90,6 +119,8 @@ pub enum SyncAction {
     Directory(Vec<Operator>, Vec<Group>),
     /// My user id.
     Me(Option<UserId>),
+    /// The push channel's state.
+    Push(PushState),
 }
 
 impl Reducible for SyncState {
@@ -113,6 +144,7 @@ impl Reducible for SyncState {
                 next.groups = Rc::new(groups);
             }
             SyncAction::Me(me) if self.me != me => next.me = me,
+            SyncAction::Push(p) if self.push != p => next.push = p,
             _ => return self,
         }
         Rc::new(next)
