@@ -162,6 +162,55 @@ const counts = (await (await fetch(`${sb}/sandbox/requests`, { headers: account 
 const upstream = LISTS.reduce((n, l) => n + (counts[`/api/conversations/${l}`] || 0), 0);
 results.coalescing = { widgets: 50, seconds: 10, browser_requests: browserRequests, upstream_requests: upstream };
 
+// 200 open widgets, one client message every 2 s: what Blinger answers without the gateway
+// (each widget polls the three lists every 5 s, the default) against through it with events
+// (each widget holds an event stream, polls the lists every 60 s as a safety net and again on
+// every `changed` event, as the widget does; the gateway coalesces the identical GETs).
+const WIDGETS = Number(process.env.BENCH_GW_WIDGETS || 200);
+const RATE_SECONDS = Number(process.env.BENCH_GW_RATE_SECONDS || 30);
+async function upstreamRate(withGateway) {
+  await fetch(`${sb}/sandbox/requests`, { method: 'DELETE', headers: account });
+  const end = performance.now() + RATE_SECONDS * 1000;
+  let browser = 0;
+  const pollLists = async (base, headers) => {
+    await Promise.all(LISTS.map(async (l) => { const r = await fetch(`${base}/api/conversations/${l}`, { headers }); await r.arrayBuffer(); }));
+    browser += LISTS.length;
+  };
+  const streams = [];
+  const widget = async (i) => {
+    const headers = withGateway ? jwt((i % 4) + 1) : account;
+    const base = withGateway ? gw : sb;
+    const interval = withGateway ? 60_000 : 5_000;
+    if (withGateway) {
+      let busy = false;
+      let again = false;
+      const refresh = async () => {
+        if (busy) { again = true; return; }
+        busy = true;
+        do { again = false; await pollLists(base, headers); } while (again && performance.now() < end);
+        busy = false;
+      };
+      streams.push(await openStream(headers.Authentication, (block) => { if (block.includes('event: changed')) refresh(); }));
+    }
+    await new Promise((r) => setTimeout(r, Math.random() * interval));
+    while (performance.now() < end) {
+      await pollLists(base, headers);
+      await new Promise((r) => setTimeout(r, Math.min(interval, Math.max(0, end - performance.now()))));
+    }
+  };
+  const writer = (async () => {
+    while (performance.now() < end) {
+      await post(`${sb}/sandbox/customer-message`, { conversation_id: id, text: `rate ${Date.now()}` });
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  })();
+  await Promise.all([...Array.from({ length: WIDGETS }, (_, i) => widget(i)), writer]);
+  for (const s of streams) s.destroy();
+  const counts = (await (await fetch(`${sb}/sandbox/requests`, { headers: account })).json()).data;
+  const upstream = Object.entries(counts).filter(([k]) => k.startsWith('/api/')).reduce((n, [, v]) => n + v, 0);
+  return { browser_requests: browser, upstream_requests: upstream, upstream_per_minute: Math.round((upstream * 60) / RATE_SECONDS) };
+}
+
 // Fan-out: STREAMS event streams at once, then one client message.
 const STREAMS = Number(process.env.BENCH_GW_STREAMS || 1000);
 const rss = () => 1024 * Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${gateway.pid}/status`, 'utf8'))[1]);
@@ -219,6 +268,8 @@ results.fanout = {
 };
 for (const s of streams) s.destroy();
 
+results.widgets = { widgets: WIDGETS, seconds: RATE_SECONDS, without_gateway: await upstreamRate(false), gateway_events: await upstreamRate(true) };
+
 fs.writeFileSync(path.join(here, 'results-gateway.json'), `${JSON.stringify(results, null, 2)}\n`);
 const row = (name, r) => `| ${name} | ${r.sandbox.rps} req/s, p50 ${r.sandbox.p50_ms} ms, p99 ${r.sandbox.p99_ms} ms | `
   + `${r.gateway.rps} req/s, p50 ${r.gateway.p50_ms} ms, p99 ${r.gateway.p99_ms} ms | `
@@ -239,4 +290,9 @@ const f = results.fanout;
 console.log(`\nPush fan-out: ${f.streams} event streams open: gateway RSS ${(f.rss_before_bytes / 2 ** 20).toFixed(1)} → `
   + `${(f.rss_after_bytes / 2 ** 20).toFixed(1)} MiB (${(f.bytes_per_stream / 1024).toFixed(1)} KiB per stream); one client message `
   + `(sandbox → webhook → gateway → streams) reached the first stream in ${f.first_ms} ms, half in ${f.p50_ms} ms, all in ${f.last_ms} ms.`);
+const w = results.widgets;
+console.log(`\n${w.widgets} open widgets, a client message every 2 s, ${w.seconds} s: Blinger answered `
+  + `${w.without_gateway.upstream_per_minute} requests/min without the gateway (polling every 5 s), `
+  + `${w.gateway_events.upstream_per_minute}/min through it with events (${w.gateway_events.browser_requests} browser requests coalesced; `
+  + `${(w.without_gateway.upstream_per_minute / Math.max(1, w.gateway_events.upstream_per_minute)).toFixed(0)}× fewer).`);
 process.exit(0);

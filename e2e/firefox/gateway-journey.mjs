@@ -4,8 +4,11 @@
 // operator 2 on the app's sign-in screen, open a seeded conversation and see its whole history
 // (recorded by the gateway from webhooks), reply, see the reply sent once as operator 2, reload,
 // sign in again and see it once in the history; a crafted request acting as operator 3 with that
-// operator's token is refused (403) and nothing is sent. Prints "firefox gateway journey: N
-// passed" (one test; scripts/test.sh counts it); exits 1 on the first failed check.
+// operator's token is refused (403) and nothing is sent. Then push (`events-url`): two windows
+// of the demo page as one operator show a client's new conversation within 1 s while the
+// gateway has one event stream open; closing the window holding it hands the stream to the
+// other. Prints "firefox gateway journey: N passed" (two tests; scripts/test.sh counts them);
+// exits 1 on the first failed check.
 //   node firefox/gateway-journey.mjs   (GECKODRIVER, FIREFOX_BIN override the defaults)
 import { startStack } from '../pages/stack.js';
 import { WebDriver } from './webdriver.mjs';
@@ -27,12 +30,92 @@ async function signInAndOpen(id) {
   const choice = `[data-testid="sign-in-operator"][data-operator-id="${OPERATOR}"]`;
   await wd.until('the sign-in list', 'return !!document.querySelector(arguments[0])', choice);
   await wd.click(choice);
-  await wd.until('the inbox', "const f = document.querySelector('[data-testid=freshness]'); return f && /updated/i.test(f.textContent)");
+  await wd.until('the inbox', "const f = document.querySelector('[data-testid=freshness]'); return f && /updated|^live/i.test(f.textContent)");
   await wd.click('[data-testid="inbox-view-unassigned"]');
   const row = `[data-testid="inbox-row"][data-conversation-id="${id}"]`;
   await wd.until('the row', 'return !!document.querySelector(arguments[0])', row);
   await wd.click(row);
   await wd.until('the conversation', 'const v = document.querySelector("[data-testid=conversation-view]"); return v && v.dataset.conversationId === arguments[0]', String(id));
+}
+
+/** The gateway's count of open event streams. */
+async function streams() {
+  const text = await (await fetch(`${stack.gateway}/metrics`)).text();
+  const m = /^blinger_gateway_event_streams (\d+)/m.exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
+async function untilStreams(n, what) {
+  const end = Date.now() + 30_000;
+  let last;
+  while (Date.now() < end) {
+    last = await streams();
+    if (last === n) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what} (streams: ${last})`);
+}
+
+/** The demo page in the current window, loaded, its stream live. */
+async function liveDemo() {
+  await wd.go(`${stack.gateway}/demo/`);
+  await wd.until('the stream live', "const f = $root.querySelector('[data-testid=freshness]'); return f && f.dataset.push === 'live' && f.textContent === 'Live' && !$root.querySelector('[data-testid=loading]')");
+}
+
+/** Records in the current window when each new row appears (a MutationObserver, not a timer
+ * that a background window would slow down). */
+const WATCH = `
+  const seen = (window.__rowSeen = {});
+  const ids = () => [...$root.querySelectorAll('[data-testid=inbox-row]')].map((r) => r.dataset.conversationId);
+  const before = new Set(ids());
+  new MutationObserver(() => { for (const id of ids()) if (!before.has(id) && !seen[id]) seen[id] = Date.now(); })
+    .observe($root, { childList: true, subtree: true });
+  return true;`;
+
+async function clientWrites(name) {
+  const r = await fetch(`${stack.sandbox}/sandbox/customer-message`, {
+    method: 'POST',
+    headers: { ...account, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ text: `push from ${name} ${Date.now()}`, from_user_name: name }),
+  });
+  return (await r.json()).data.id;
+}
+
+/** ms from `start` until the current window saw row `id` (waits up to 5 s). */
+async function seenAfter(id, start) {
+  const at = await wd.within(5_000, `row ${id}`, 'return (window.__rowSeen || {})[arguments[0]]', String(id));
+  return at - start;
+}
+
+async function pushJourney() {
+  const first = await wd.handle();
+  await liveDemo();
+  const second = await wd.newWindow();
+  await liveDemo();
+  await untilStreams(1, 'one stream for two windows');
+  check(true, 'two windows live on one stream');
+  for (let i = 0; i < 2; i++) {
+    for (const h of [first, second]) { await wd.switchTo(h); await wd.query(WATCH); }
+    const start = Date.now();
+    const id = await clientWrites(`Firefox Tabs ${i}`);
+    const took = [];
+    for (const h of [first, second]) { await wd.switchTo(h); took.push(await seenAfter(id, start)); }
+    console.log(`firefox push: conversation ${id} shown after ${took.join(' / ')} ms (holder / other window)`);
+    check(took.every((t) => t < 1_000), `both windows within 1 s (${took})`);
+    check((await streams()) === 1, 'still one stream');
+  }
+  // The window holding the stream (the first: it asked first) closes; the other takes over.
+  await wd.switchTo(first);
+  await wd.closeWindow();
+  await wd.switchTo(second);
+  await wd.until('the stream live again', "const f = $root.querySelector('[data-testid=freshness]'); return f && f.dataset.push === 'live'");
+  await untilStreams(1, 'the other window holding the stream');
+  await wd.query(WATCH);
+  const start = Date.now();
+  const id = await clientWrites('Firefox Hand-over');
+  const took = await seenAfter(id, start);
+  console.log(`firefox push: after the hand-over, shown after ${took} ms`);
+  check(took < 1_000, `after the hand-over within 1 s (${took})`);
 }
 
 const timelineTexts = 'return [...document.querySelectorAll("[data-testid=timeline-item]")].map((e) => e.textContent)';
@@ -80,7 +163,10 @@ try {
   check(leaked.length === 0, 'nothing of the crafted request was sent');
   const html = await wd.run('return document.documentElement.outerHTML + JSON.stringify({ ...localStorage, ...sessionStorage })');
   check(!html.includes(stack.accountToken), 'the account token is nowhere in the page or its storage');
-  console.log(`firefox gateway journey: 1 passed (${passed} checks)`);
+  let journeys = 1;
+  await pushJourney();
+  journeys += 1;
+  console.log(`firefox gateway journey: ${journeys} passed (${passed} checks)`);
 } catch (e) {
   console.error(`firefox gateway journey: FAILED after ${passed} checks: ${e.stack || e}`);
   process.exitCode = 1;

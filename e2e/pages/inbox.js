@@ -26,7 +26,7 @@ export class InboxPage {
   }
 
   async waitLoaded() {
-    await expect(this.freshness).toContainText(/updated/i, { timeout: 15_000 });
+    await expect(this.freshness).toContainText(/updated|^live/i, { timeout: 15_000 });
     await expect(this.loading).toHaveCount(0);
   }
 

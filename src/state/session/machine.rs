@@ -142,7 +142,7 @@ pub struct Session {
     pub(super) last_unread: Cell<Option<u64>>,
     pub(super) stopped: Cell<bool>,
     /// The push channel, when an events URL is configured (see `push`).
-    pub(super) push: RefCell<Option<super::push::PushLink>>,
+    pub(super) push: RefCell<Option<super::push::link::PushLink>>,
 }
 
 impl std::fmt::Debug for Session {
@@ -382,23 +382,6 @@ impl Session {
         self.flush_drafts(false);
     }
 
-    /// Starts every poll that is due at `now`.
-    pub(super) fn start_due_polls(self: &Rc<Self>, now: u64) {
-        for kind in ListName::ALL {
-            if let Some(ticket) = self.with_scheduler(Resource::List(kind), |s| s.begin(now)) {
-                self.spawn_list(kind, ticket);
-            }
-        }
-        if let Some(id) = self.open_id.get() {
-            if let Some(ticket) = self.with_scheduler(Resource::Open, |s| s.begin(now)) {
-                self.spawn_open(id, ticket);
-            }
-        }
-        if let Some(ticket) = self.with_scheduler(Resource::Directory, |s| s.begin(now)) {
-            self.spawn_directory(ticket);
-        }
-    }
-
     /// `online` / `offline` from the browser.
     pub fn set_online(self: &Rc<Self>, online: bool) {
         self.online.set(online);
@@ -414,29 +397,9 @@ impl Session {
         }
     }
 
-    /// Polls everything now (manual refresh, `refresh()` of the JS API, after an action).
-    pub fn refresh(&self) {
-        let now = mono_ms();
-        for s in self.schedulers.borrow_mut().iter_mut() {
-            s.poke(now);
-        }
-    }
-
     /// Switches the inbox view (the JS API's `setView`).
     pub fn set_view(&self, view: crate::state::View) {
         self.dispatch.inbox.dispatch(InboxAction::SetView(view));
-    }
-
-    /// A new token arrived (after `auth-required`): polling starts again.
-    pub fn token_changed(&self) {
-        // The host may switch tokens without a 401 first: ask the token source again.
-        self.client.forget_token();
-        self.provider_reported.set(false);
-        let now = mono_ms();
-        for s in self.schedulers.borrow_mut().iter_mut() {
-            s.token_changed(now);
-        }
-        self.wake_push();
     }
 
     /// The total unread count changed: tell the host (once per change, and only once every

@@ -14,6 +14,43 @@ use crate::state::open::OpenAction;
 use crate::sync::scheduler::{PollScheduler, PollState, Verdict, retry_after_ms};
 
 impl Session {
+    /// Starts every poll that is due at `now`.
+    pub(super) fn start_due_polls(self: &Rc<Self>, now: u64) {
+        for kind in ListName::ALL {
+            if let Some(ticket) = self.with_scheduler(Resource::List(kind), |s| s.begin(now)) {
+                self.spawn_list(kind, ticket);
+            }
+        }
+        if let Some(id) = self.open_id.get() {
+            if let Some(ticket) = self.with_scheduler(Resource::Open, |s| s.begin(now)) {
+                self.spawn_open(id, ticket);
+            }
+        }
+        if let Some(ticket) = self.with_scheduler(Resource::Directory, |s| s.begin(now)) {
+            self.spawn_directory(ticket);
+        }
+    }
+
+    /// Polls everything now (manual refresh, `refresh()` of the JS API, after an action).
+    pub fn refresh(&self) {
+        let now = mono_ms();
+        for s in self.schedulers.borrow_mut().iter_mut() {
+            s.poke(now);
+        }
+    }
+
+    /// A new token arrived (after `auth-required`): polling starts again.
+    pub fn token_changed(&self) {
+        // The host may switch tokens without a 401 first: ask the token source again.
+        self.client.forget_token();
+        self.provider_reported.set(false);
+        let now = mono_ms();
+        for s in self.schedulers.borrow_mut().iter_mut() {
+            s.token_changed(now);
+        }
+        self.wake_push();
+    }
+
     pub(super) fn publish_lists(&self) {
         let schedulers = self.schedulers.borrow();
         let states: Vec<PollState> = schedulers.lists.iter().map(PollScheduler::state).collect();

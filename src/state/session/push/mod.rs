@@ -21,6 +21,8 @@ use super::clock::mono_ms;
 use super::machine::{ChannelListener, Resource, Session};
 use super::owner::WebLock;
 use super::reducers::{PushState, SyncAction};
+
+pub(super) mod link;
 use crate::api::transport::EventStream;
 use crate::api::{ApiError, ListName};
 use crate::state::events::HostEvent;
@@ -28,36 +30,16 @@ use crate::sync::push::{
     IDLE_TIMEOUT_MS, Liveness, MISCONFIGURED_RETRY_MS, PushEvent, Reconnect, SAFETY_NET_POLL_MS,
     SseItem, SseParser, TabMessage,
 };
-
-/// A session's part in the push channel.
-pub(super) struct PushLink {
-    channel: Option<web_sys::BroadcastChannel>,
-    _listener: Option<ChannelListener>,
-    /// `None` without Web Locks (this tab reads its own stream).
-    lock: Option<WebLock>,
-    /// This session reads the stream.
-    holding: Cell<bool>,
-    /// The stream this session reads is up (between `ready` and its end).
-    up: Cell<bool>,
-    /// What this session heard from the tab holding the stream.
-    heard: Cell<Liveness>,
-    /// What the freshness label shows (and the pace polling keeps).
-    shown: Cell<PushState>,
-    /// The last event's id, for `Last-Event-ID` on the next connection.
-    last_id: RefCell<Option<String>>,
-    reconnect: RefCell<Reconnect>,
-    /// Set by a new token or coming online: a wait before reconnecting ends early.
-    wake: Cell<bool>,
-    /// The stream was refused for the token: wait for a new one.
-    auth_blocked: Cell<bool>,
-    /// A misconfigured events URL was reported to the host (once per session).
-    reported: Cell<bool>,
-}
+use link::PushLink;
 
 impl Session {
     /// Joins the push channel when an events URL is configured.
     pub(super) fn start_push(self: &Rc<Self>) {
         if !self.client.has_events() {
+            // A session without it may replace one with it (an option change).
+            self.dispatch
+                .sync
+                .dispatch(SyncAction::Push(PushState::Off));
             return;
         }
         let name = format!("bi-events:{}", self.ns);
