@@ -135,6 +135,7 @@ fn tab_messages_round_trip_and_foreign_strings_are_ignored() {
         TabMessage::Live,
         TabMessage::Down,
         TabMessage::Resync,
+        TabMessage::Ask,
         TabMessage::Changed(ConversationId(u64::MAX)),
     ] {
         assert_eq!(TabMessage::decode(&m.encode()), Some(m));
@@ -174,6 +175,11 @@ fn reconnect_grows_jittered_to_the_cap_and_starts_over_once_connected() {
 fn a_follower_calls_the_stream_live_only_while_it_hears_the_holder() {
     let mut l = Liveness::default();
     assert!(!l.is_live(0));
+    l.hear(TabMessage::Ask, 0);
+    assert!(
+        !l.heard(),
+        "another follower's question says nothing of the stream"
+    );
     l.hear(TabMessage::Live, 1_000);
     assert!(l.is_live(1_000 + FOLLOWER_LIVE_MS));
     assert!(

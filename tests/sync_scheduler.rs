@@ -388,3 +388,59 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_nudge_polls_at_once_after_a_quiet_moment() {
+    let mut s = sched();
+    let t = s.begin(0).unwrap();
+    s.finish(t, Ok(()), 100);
+    // Next due at 5 100; a pushed change 2 s later polls now.
+    s.nudge(2_100, 500);
+    assert!(s.begin(2_100).is_some());
+}
+
+#[test]
+fn a_burst_of_nudges_costs_one_request_per_gap() {
+    let mut s = sched();
+    let t = s.begin(0).unwrap();
+    s.finish(t, Ok(()), 50);
+    // 100 ms after the last request began: wait until 500.
+    s.nudge(100, 500);
+    assert!(s.begin(100).is_none());
+    assert!(s.begin(499).is_none());
+    let t = s.begin(500).unwrap();
+    // Nudges while it is in flight: one follow-up, not before 1 000.
+    for now in [510, 520, 530] {
+        s.nudge(now, 500);
+    }
+    s.finish(t, Ok(()), 560);
+    assert!(s.begin(560).is_none());
+    assert!(s.begin(1_000).is_some());
+}
+
+#[test]
+fn a_poke_in_flight_is_not_slowed_by_an_earlier_nudge() {
+    let mut s = sched();
+    let t = s.begin(0).unwrap();
+    s.nudge(10, 500);
+    s.poke(20);
+    s.finish(t, Ok(()), 30);
+    assert!(s.begin(30).is_some(), "a manual refresh goes at once");
+}
+
+#[test]
+fn a_nudge_waits_out_backoff_and_retry_after() {
+    let mut s = sched();
+    let t = s.begin(0).unwrap();
+    s.finish(
+        t,
+        Err(&ApiError::RateLimited {
+            retry_after_secs: Some(10),
+        }),
+        100,
+    );
+    s.nudge(200, 500);
+    assert!(s.begin(200).is_none());
+    assert!(s.begin(9_000).is_none());
+    assert!(s.begin(10_100).is_some());
+}

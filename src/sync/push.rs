@@ -26,6 +26,9 @@ pub const RECONNECT_CAP_MS: u64 = 30_000;
 /// After an answer that says the address is wrong (404, 400…), try again only this often (ms):
 /// polling goes on meanwhile.
 pub const MISCONFIGURED_RETRY_MS: u64 = 300_000;
+/// A burst of announcements polls each list (and the open conversation) at most once per this
+/// long (ms): the first change of a quiet moment is fetched at once.
+pub const PUSH_REFRESH_GAP_MS: u64 = 500;
 /// A line longer than this is not an event stream (the connection is dropped and made again).
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
@@ -231,6 +234,8 @@ pub enum TabMessage {
     Changed(ConversationId),
     /// Refresh everything.
     Resync,
+    /// A tab that just joined asks the holder how the stream is (answered `live` or `down`).
+    Ask,
 }
 
 impl TabMessage {
@@ -242,6 +247,7 @@ impl TabMessage {
             Self::Down => "down".to_owned(),
             Self::Changed(id) => format!("changed:{}", id.0),
             Self::Resync => "resync".to_owned(),
+            Self::Ask => "ask".to_owned(),
         }
     }
 
@@ -252,6 +258,7 @@ impl TabMessage {
             "live" => Some(Self::Live),
             "down" => Some(Self::Down),
             "resync" => Some(Self::Resync),
+            "ask" => Some(Self::Ask),
             _ => s
                 .strip_prefix("changed:")
                 .and_then(|n| n.parse::<u64>().ok())
@@ -317,8 +324,12 @@ pub struct Liveness {
 impl Liveness {
     /// Hears a message of the holder at `now` (monotonic ms).
     pub fn hear(&mut self, message: TabMessage, now: u64) {
+        if message == TabMessage::Ask {
+            return;
+        }
         self.heard_any = true;
         match message {
+            TabMessage::Ask => {}
             TabMessage::Down => self.heard_live_at = None,
             // Events come only from a live stream.
             TabMessage::Live | TabMessage::Changed(_) | TabMessage::Resync => {

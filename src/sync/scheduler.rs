@@ -140,6 +140,10 @@ pub struct PollScheduler {
     not_before: u64,
     in_flight: Option<u64>,
     again_after_flight: bool,
+    /// The follow-up request after the one in flight starts no earlier than this.
+    again_not_before: u64,
+    /// When the last request began.
+    began_at: Option<u64>,
     next_seq: u64,
     last_applied: u64,
     failures: u32,
@@ -160,6 +164,8 @@ impl PollScheduler {
             not_before: 0,
             in_flight: None,
             again_after_flight: false,
+            again_not_before: 0,
+            began_at: None,
             next_seq: 0,
             last_applied: 0,
             failures: 0,
@@ -215,7 +221,10 @@ impl PollScheduler {
     /// Starts a request if one is due and none is in flight.
     pub fn begin(&mut self, now: u64) -> Option<RequestTicket> {
         match self.next_due(now) {
-            Some(due) if due <= now => Some(self.issue()),
+            Some(due) if due <= now => {
+                self.began_at = Some(now);
+                Some(self.issue())
+            }
             _ => None,
         }
     }
@@ -226,6 +235,7 @@ impl PollScheduler {
         if self.stopped.is_some() || now < self.not_before {
             return None;
         }
+        self.began_at = Some(now);
         Some(self.issue())
     }
 
@@ -233,6 +243,7 @@ impl PollScheduler {
         self.next_seq += 1;
         self.in_flight = Some(self.next_seq);
         self.again_after_flight = false;
+        self.again_not_before = 0;
         RequestTicket { seq: self.next_seq }
     }
 
@@ -248,17 +259,26 @@ impl PollScheduler {
         }
         self.in_flight = None;
         let again = std::mem::take(&mut self.again_after_flight);
+        let again_at = now.max(std::mem::take(&mut self.again_not_before));
         match outcome {
             Ok(()) => {
                 self.last_applied = ticket.seq;
                 self.failures = 0;
                 self.last_error = None;
                 self.last_success_at = Some(now);
-                self.due_at = if again { now } else { now + self.interval() };
+                self.due_at = if again {
+                    again_at
+                } else {
+                    now + self.interval()
+                };
                 Verdict::Apply
             }
             Err(ApiError::Aborted) => {
-                self.due_at = if again { now } else { now + self.interval() };
+                self.due_at = if again {
+                    again_at
+                } else {
+                    now + self.interval()
+                };
                 Verdict::Stale
             }
             Err(e) if e.is_unauthorized() => {
@@ -330,8 +350,26 @@ impl PollScheduler {
     pub fn poke(&mut self, now: u64) {
         if self.in_flight.is_some() {
             self.again_after_flight = true;
+            self.again_not_before = 0;
         } else {
             self.due_at = now;
+        }
+    }
+
+    /// Poll soon for a change announced by push: at once, unless a request began less than
+    /// `gap` ms ago, then `gap` after it; so a burst of announcements costs one request per
+    /// `gap`, never one per announcement. Backoff and `Retry-After` still hold.
+    pub fn nudge(&mut self, now: u64, gap: u64) {
+        let at = self
+            .began_at
+            .map_or(now, |began| began.saturating_add(gap).max(now));
+        if self.in_flight.is_some() {
+            if !self.again_after_flight {
+                self.again_not_before = at;
+            }
+            self.again_after_flight = true;
+        } else if self.failures == 0 {
+            self.due_at = self.due_at.min(at);
         }
     }
 

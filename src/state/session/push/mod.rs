@@ -27,8 +27,8 @@ use crate::api::transport::EventStream;
 use crate::api::{ApiError, ListName};
 use crate::state::events::HostEvent;
 use crate::sync::push::{
-    IDLE_TIMEOUT_MS, Liveness, MISCONFIGURED_RETRY_MS, PushEvent, Reconnect, SAFETY_NET_POLL_MS,
-    SseItem, SseParser, TabMessage,
+    IDLE_TIMEOUT_MS, Liveness, MISCONFIGURED_RETRY_MS, PUSH_REFRESH_GAP_MS, PushEvent, Reconnect,
+    SAFETY_NET_POLL_MS, SseItem, SseParser, TabMessage,
 };
 use link::PushLink;
 
@@ -84,6 +84,10 @@ impl Session {
             .dispatch(SyncAction::Push(PushState::Connecting));
         if without_locks {
             self.hold_stream();
+        } else {
+            // The holder said `live` before this tab joined: ask instead of waiting for the
+            // next heartbeat.
+            self.tell_tabs(TabMessage::Ask);
         }
     }
 
@@ -331,6 +335,21 @@ impl Session {
             return;
         }
         let now = mono_ms();
+        if message == TabMessage::Ask {
+            let answer = self.with_link(|l| {
+                l.holding.get().then(|| {
+                    if l.up.get() {
+                        TabMessage::Live
+                    } else {
+                        TabMessage::Down
+                    }
+                })
+            });
+            if let Some(answer) = answer.flatten() {
+                self.tell_tabs(answer);
+            }
+            return;
+        }
         self.with_link(|l| {
             let mut heard = l.heard.get();
             heard.hear(message, now);
@@ -347,16 +366,20 @@ impl Session {
         {
             let mut schedulers = self.schedulers.borrow_mut();
             for kind in ListName::ALL {
-                schedulers.get_mut(Resource::List(kind)).poke(now);
+                schedulers
+                    .get_mut(Resource::List(kind))
+                    .nudge(now, PUSH_REFRESH_GAP_MS);
             }
             let open = self.open_id.get();
             let touches_open = match message {
                 TabMessage::Changed(id) => open == Some(id),
                 TabMessage::Resync => open.is_some(),
-                TabMessage::Live | TabMessage::Down => false,
+                TabMessage::Live | TabMessage::Down | TabMessage::Ask => false,
             };
             if touches_open {
-                schedulers.get_mut(Resource::Open).poke(now);
+                schedulers
+                    .get_mut(Resource::Open)
+                    .nudge(now, PUSH_REFRESH_GAP_MS);
             }
         }
         // Now, not at the next tick: this is the latency a push is for.
