@@ -400,22 +400,22 @@ fn a_nudge_polls_at_once_after_a_quiet_moment() {
 }
 
 #[test]
-fn a_burst_of_nudges_costs_one_request_per_gap() {
+fn a_burst_of_nudges_costs_one_request_per_answer_and_gap() {
     let mut s = sched();
     let t = s.begin(0).unwrap();
     s.finish(t, Ok(()), 50);
-    // 100 ms after the last request began: wait until 500.
+    // 50 ms after the last answer: wait until 550.
     s.nudge(100, 500);
     assert!(s.begin(100).is_none());
-    assert!(s.begin(499).is_none());
-    let t = s.begin(500).unwrap();
-    // Nudges while it is in flight: one follow-up, not before 1 000.
-    for now in [510, 520, 530] {
+    assert!(s.begin(549).is_none());
+    let t = s.begin(550).unwrap();
+    // Nudges while it is in flight: one follow-up, `gap` after its answer.
+    for now in [560, 570, 580] {
         s.nudge(now, 500);
     }
-    s.finish(t, Ok(()), 560);
-    assert!(s.begin(560).is_none());
-    assert!(s.begin(1_000).is_some());
+    s.finish(t, Ok(()), 600);
+    assert!(s.begin(1_099).is_none());
+    assert!(s.begin(1_100).is_some());
 }
 
 #[test]

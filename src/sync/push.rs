@@ -26,9 +26,10 @@ pub const RECONNECT_CAP_MS: u64 = 30_000;
 /// After an answer that says the address is wrong (404, 400…), try again only this often (ms):
 /// polling goes on meanwhile.
 pub const MISCONFIGURED_RETRY_MS: u64 = 300_000;
-/// A burst of announcements polls each list (and the open conversation) at most once per this
-/// long (ms): the first change of a quiet moment is fetched at once.
-pub const PUSH_REFRESH_GAP_MS: u64 = 500;
+/// After a poll's answer, an announced change waits at least this long (ms) before the next
+/// poll of the same list (or conversation): the first change of a quiet moment is fetched at
+/// once, a burst costs one request per answer and gap.
+pub const PUSH_REFRESH_GAP_MS: u64 = 250;
 /// A line longer than this is not an event stream (the connection is dropped and made again).
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
 

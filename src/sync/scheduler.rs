@@ -140,10 +140,11 @@ pub struct PollScheduler {
     not_before: u64,
     in_flight: Option<u64>,
     again_after_flight: bool,
-    /// The follow-up request after the one in flight starts no earlier than this.
-    again_not_before: u64,
-    /// When the last request began.
-    began_at: Option<u64>,
+    /// The follow-up request after the one in flight waits this long after it (a nudge's gap;
+    /// `None`: at once).
+    again_gap: Option<u64>,
+    /// When the last request ended.
+    finished_at: Option<u64>,
     next_seq: u64,
     last_applied: u64,
     failures: u32,
@@ -164,8 +165,8 @@ impl PollScheduler {
             not_before: 0,
             in_flight: None,
             again_after_flight: false,
-            again_not_before: 0,
-            began_at: None,
+            again_gap: None,
+            finished_at: None,
             next_seq: 0,
             last_applied: 0,
             failures: 0,
@@ -221,10 +222,7 @@ impl PollScheduler {
     /// Starts a request if one is due and none is in flight.
     pub fn begin(&mut self, now: u64) -> Option<RequestTicket> {
         match self.next_due(now) {
-            Some(due) if due <= now => {
-                self.began_at = Some(now);
-                Some(self.issue())
-            }
+            Some(due) if due <= now => Some(self.issue()),
             _ => None,
         }
     }
@@ -235,7 +233,6 @@ impl PollScheduler {
         if self.stopped.is_some() || now < self.not_before {
             return None;
         }
-        self.began_at = Some(now);
         Some(self.issue())
     }
 
@@ -243,7 +240,7 @@ impl PollScheduler {
         self.next_seq += 1;
         self.in_flight = Some(self.next_seq);
         self.again_after_flight = false;
-        self.again_not_before = 0;
+        self.again_gap = None;
         RequestTicket { seq: self.next_seq }
     }
 
@@ -259,7 +256,8 @@ impl PollScheduler {
         }
         self.in_flight = None;
         let again = std::mem::take(&mut self.again_after_flight);
-        let again_at = now.max(std::mem::take(&mut self.again_not_before));
+        let again_at = now.saturating_add(self.again_gap.take().unwrap_or(0));
+        self.finished_at = Some(now);
         match outcome {
             Ok(()) => {
                 self.last_applied = ticket.seq;
@@ -350,25 +348,26 @@ impl PollScheduler {
     pub fn poke(&mut self, now: u64) {
         if self.in_flight.is_some() {
             self.again_after_flight = true;
-            self.again_not_before = 0;
+            self.again_gap = None;
         } else {
             self.due_at = now;
         }
     }
 
-    /// Poll soon for a change announced by push: at once, unless a request began less than
-    /// `gap` ms ago, then `gap` after it; so a burst of announcements costs one request per
-    /// `gap`, never one per announcement. Backoff and `Retry-After` still hold.
+    /// Poll soon for a change announced by push: at once, unless a request ended less than
+    /// `gap` ms ago, then `gap` after it (with one in flight: `gap` after it ends). A burst of
+    /// announcements costs one request per answer and `gap`, never one per announcement.
+    /// Backoff and `Retry-After` still hold.
     pub fn nudge(&mut self, now: u64, gap: u64) {
-        let at = self
-            .began_at
-            .map_or(now, |began| began.saturating_add(gap).max(now));
         if self.in_flight.is_some() {
             if !self.again_after_flight {
-                self.again_not_before = at;
+                self.again_gap = Some(gap);
             }
             self.again_after_flight = true;
         } else if self.failures == 0 {
+            let at = self
+                .finished_at
+                .map_or(now, |ended| ended.saturating_add(gap).max(now));
             self.due_at = self.due_at.min(at);
         }
     }

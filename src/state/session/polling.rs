@@ -176,6 +176,7 @@ impl Session {
                 }
             }
             this.publish_lists();
+            this.arm_nudge_timer();
         });
     }
 
@@ -282,6 +283,7 @@ impl Session {
             let verdict = this.with_scheduler(Resource::Open, |s| {
                 s.finish(ticket, got.as_ref().map(|_| ()), mono_ms())
             });
+            this.arm_nudge_timer();
             if verdict == Verdict::Stale || this.open_id.get() != Some(id) {
                 return;
             }

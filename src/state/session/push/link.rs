@@ -29,4 +29,6 @@ pub(in crate::state::session) struct PushLink {
     pub(super) auth_blocked: Cell<bool>,
     /// A misconfigured events URL was reported to the host (once per session).
     pub(super) reported: Cell<bool>,
+    /// Starts a poll that a nudge put off by its gap when it is due (the tick is 250 ms apart).
+    pub(super) nudge_timer: RefCell<Option<gloo_timers::callback::Timeout>>,
 }

@@ -78,6 +78,7 @@ impl Session {
             wake: Cell::new(false),
             auth_blocked: Cell::new(false),
             reported: Cell::new(false),
+            nudge_timer: RefCell::new(None),
         });
         self.dispatch
             .sync
@@ -384,6 +385,40 @@ impl Session {
         }
         // Now, not at the next tick: this is the latency a push is for.
         self.start_due_polls(now);
+        self.arm_nudge_timer();
+    }
+
+    /// A poll a nudge put off (by its gap after the last answer) starts when it is due, not at
+    /// the next tick. Called after a push and after each answer of a list or the conversation.
+    pub(super) fn arm_nudge_timer(self: &Rc<Self>) {
+        if self.push.borrow().is_none() {
+            return;
+        }
+        let now = mono_ms();
+        let soonest = {
+            let mut schedulers = self.schedulers.borrow_mut();
+            let super::machine::Schedulers { lists, open, .. } = &mut *schedulers;
+            let open_due = self.open_id.get().and_then(|_| open.delay(now));
+            lists
+                .iter()
+                .filter_map(|s| s.delay(now))
+                .chain(open_due)
+                .filter(|d| *d > 0)
+                .min()
+        };
+        let Some(wait) = soonest.filter(|d| *d <= 2 * PUSH_REFRESH_GAP_MS) else {
+            return;
+        };
+        let weak = Rc::downgrade(self);
+        let timer =
+            gloo_timers::callback::Timeout::new(u32::try_from(wait).unwrap_or(0), move || {
+                if let Some(this) = weak.upgrade() {
+                    if !this.stopped.get() {
+                        this.start_due_polls(mono_ms());
+                    }
+                }
+            });
+        self.with_link(|l| *l.nudge_timer.borrow_mut() = Some(timer));
     }
 
     /// Waits `ms`, in steps, ending early when the session stops or [`wake_push`] is called.
