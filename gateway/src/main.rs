@@ -8,24 +8,34 @@ use blinger_gateway::cli::{Cli, one_line};
 use blinger_gateway::{StartError, start};
 use clap::Parser;
 
-async fn wait_for_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Listens for SIGINT/SIGTERM from now on: installed before the listening line is printed, so a
+/// signal sent as soon as that line is read stops the gateway gracefully instead of killing it
+/// (the default action) before the handler exists.
+fn signals() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        // `signal` registers when called (`ctrl_c()` only when first polled).
+        let int = signal(SignalKind::interrupt());
+        let term = signal(SignalKind::terminate());
+        async move {
+            let wait = |s: std::io::Result<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Ok(mut s) => {
+                        s.recv().await;
+                    }
+                    Err(_) => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = wait(int) => {}
+                () = wait(term) => {}
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
@@ -59,6 +69,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let stop = signals();
     // Scripts wait for this exact first line.
     println!("blinger-gateway listening on {}", gateway.url());
     if dev_login {
@@ -66,7 +77,7 @@ async fn main() -> ExitCode {
             "WARNING: --dev-login is on: any local process can get a token for any operator (POST /gateway/dev-token). Demo only."
         );
     }
-    wait_for_signal().await;
+    stop.await;
     println!("blinger-gateway shutting down");
     gateway.shutdown().await;
     ExitCode::SUCCESS

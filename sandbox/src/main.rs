@@ -72,24 +72,34 @@ struct Cli {
     public_hosts: Vec<String>,
 }
 
-async fn wait_for_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Listens for SIGINT/SIGTERM from now on: installed before the listening line is printed, so a
+/// signal sent as soon as that line is read stops the sandbox gracefully instead of killing it
+/// (the default action) before the handler exists.
+fn signals() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        // `signal` registers when called (`ctrl_c()` only when first polled).
+        let int = signal(SignalKind::interrupt());
+        let term = signal(SignalKind::terminate());
+        async move {
+            let wait = |s: std::io::Result<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Ok(mut s) => {
+                        s.recv().await;
+                    }
+                    Err(_) => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = wait(int) => {}
+                () = wait(term) => {}
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
@@ -127,6 +137,7 @@ async fn main() -> ExitCode {
         }
     };
     // Scripts wait for this exact line: the URL alone after the prefix.
+    let stop = signals();
     println!("blinger-sandbox listening on {}", server.url());
     println!("token: {token}");
     println!(
@@ -138,7 +149,7 @@ async fn main() -> ExitCode {
             ""
         }
     );
-    wait_for_signal().await;
+    stop.await;
     println!("blinger-sandbox shutting down");
     server.shutdown().await;
     ExitCode::SUCCESS
