@@ -63,6 +63,9 @@ fn line_ends_of_every_kind_and_split_crlf() {
     // (two would dispatch an event early).
     let (b, _) = parse(&[b"data: x\r", b"\ndata: y\r", b"\n\r", b"\n"]);
     assert_eq!(b, vec![ev("message", "x\ny")]);
+    // An empty chunk between the CR and the LF changes nothing (found by the property below).
+    let (c, _) = parse(&[b"event: ready\r", b"", b"\ndata: {}\r\n\r\n"]);
+    assert_eq!(c, vec![ev("ready", "{}")]);
 }
 
 #[test]

@@ -102,7 +102,8 @@ impl SseParser {
             let body = pending.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&pending);
             return self.feed_lines(body, out);
         }
-        if self.after_cr {
+        if self.after_cr && !rest.is_empty() {
+            // An empty chunk says nothing about the byte after the CR: keep waiting for it.
             if let Some((&b'\n', tail)) = rest.split_first() {
                 rest = tail;
             }
