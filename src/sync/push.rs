@@ -326,18 +326,16 @@ pub struct Liveness {
 impl Liveness {
     /// Hears a message of the holder at `now` (monotonic ms).
     pub fn hear(&mut self, message: TabMessage, now: u64) {
-        if message == TabMessage::Ask {
-            return;
-        }
-        self.heard_any = true;
         match message {
-            TabMessage::Ask => {}
+            // Another follower's question says nothing of the stream.
+            TabMessage::Ask => return,
             TabMessage::Down => self.heard_live_at = None,
             // Events come only from a live stream.
             TabMessage::Live | TabMessage::Changed(_) | TabMessage::Resync => {
                 self.heard_live_at = Some(now);
             }
         }
+        self.heard_any = true;
     }
 
     /// Whether the stream counts as up at `now`.

@@ -6,28 +6,58 @@ use gloo_timers::future::TimeoutFuture;
 
 use super::{HttpRequest, HttpResponse, Method, TransportError, race};
 
-pub(super) async fn send(req: HttpRequest) -> Result<HttpResponse, TransportError> {
+/// A `fetch` of a request, ready to send: method, URL and headers, an `AbortController` of its
+/// own (the timeout aborts it) and the outside abort wired to it (kept alive by `_listener`).
+pub(super) struct Prepared {
+    pub(super) builder: RequestBuilder,
+    pub(super) controller: web_sys::AbortController,
+    pub(super) listener: Option<super::AbortListener>,
+}
+
+/// Prepares `req` (refused at once when its abort already fired).
+pub(super) fn prepare(req: &HttpRequest) -> Result<Prepared, TransportError> {
     if req.abort.as_ref().is_some_and(super::AbortFlag::is_aborted) {
         return Err(TransportError::Aborted);
     }
     let controller = web_sys::AbortController::new()
         .map_err(|_| TransportError::Network("cannot create an AbortController".to_owned()))?;
-    let signal = controller.signal();
-    let _listener = req.abort.as_ref().map(|flag| {
+    let listener = req.abort.as_ref().map(|flag| {
         let c = controller.clone();
         flag.on_abort(move || c.abort())
     });
-
     let method = match req.method {
         Method::Get => GMethod::GET,
         Method::Post => GMethod::POST,
     };
     let mut builder = RequestBuilder::new(&req.url)
         .method(method)
-        .abort_signal(Some(&signal));
+        .abort_signal(Some(&controller.signal()));
     for (k, v) in &req.headers {
         builder = builder.header(k, v);
     }
+    Ok(Prepared {
+        builder,
+        controller,
+        listener,
+    })
+}
+
+/// A failure of `req`'s exchange, as the caller sees it: an abort from outside is
+/// [`TransportError::Aborted`] whatever the browser reported.
+pub(super) fn unless_aborted(req: &HttpRequest, e: TransportError) -> TransportError {
+    if req.abort.as_ref().is_some_and(super::AbortFlag::is_aborted) {
+        TransportError::Aborted
+    } else {
+        e
+    }
+}
+
+pub(super) async fn send(req: HttpRequest) -> Result<HttpResponse, TransportError> {
+    let Prepared {
+        builder,
+        controller,
+        listener: _listener,
+    } = prepare(&req)?;
     let body = req.body.clone();
     let memo = req.memo.clone();
     let exchange = async move {
@@ -69,13 +99,7 @@ pub(super) async fn send(req: HttpRequest) -> Result<HttpResponse, TransportErro
     let outcome = race(exchange, TimeoutFuture::new(req.timeout_ms)).await;
     match outcome {
         Some(Ok(resp)) => Ok(resp),
-        Some(Err(e)) => {
-            if req.abort.as_ref().is_some_and(super::AbortFlag::is_aborted) {
-                Err(TransportError::Aborted)
-            } else {
-                Err(e)
-            }
-        }
+        Some(Err(e)) => Err(unless_aborted(&req, e)),
         None => {
             controller.abort();
             Err(TransportError::Timeout)

@@ -3,7 +3,6 @@
 //! request's timeout; after that each read races an idle timeout instead, and an outside abort
 //! or dropping the [`EventStream`] cancels the request.
 
-use gloo_net::http::{Method as GMethod, RequestBuilder};
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;
 
@@ -34,22 +33,11 @@ pub enum Opened {
 }
 
 pub(super) async fn open(req: HttpRequest) -> Result<Opened, TransportError> {
-    if req.abort.as_ref().is_some_and(super::AbortFlag::is_aborted) {
-        return Err(TransportError::Aborted);
-    }
-    let controller = web_sys::AbortController::new()
-        .map_err(|_| TransportError::Network("cannot create an AbortController".to_owned()))?;
-    let signal = controller.signal();
-    let listener = req.abort.as_ref().map(|flag| {
-        let c = controller.clone();
-        flag.on_abort(move || c.abort())
-    });
-    let mut builder = RequestBuilder::new(&req.url)
-        .method(GMethod::GET)
-        .abort_signal(Some(&signal));
-    for (k, v) in &req.headers {
-        builder = builder.header(k, v);
-    }
+    let super::fetch::Prepared {
+        builder,
+        controller,
+        listener,
+    } = super::fetch::prepare(&req)?;
     let headers = async move {
         let resp = builder
             .send()
@@ -91,13 +79,7 @@ pub(super) async fn open(req: HttpRequest) -> Result<Opened, TransportError> {
             controller.abort();
             Err(TransportError::Timeout)
         }
-        Some(Err(e)) => {
-            if req.abort.as_ref().is_some_and(super::AbortFlag::is_aborted) {
-                Err(TransportError::Aborted)
-            } else {
-                Err(e)
-            }
-        }
+        Some(Err(e)) => Err(super::fetch::unless_aborted(&req, e)),
         Some(Ok(Err(refused))) => Ok(Opened::Refused(refused)),
         Some(Ok(Ok((reader, read)))) => Ok(Opened::Stream(EventStream {
             reader,
