@@ -15,7 +15,7 @@ setup:
 	@scripts/setup.sh
 
 run:
-	@scripts/setup.sh --no-browsers
+	@scripts/setup.sh --no-browsers --no-postgres
 	@scripts/run.sh
 
 test:
@@ -23,11 +23,11 @@ test:
 	@scripts/test.sh
 
 pkg:
-	@scripts/setup.sh --no-browsers
+	@scripts/setup.sh --no-browsers --no-postgres
 	@scripts/pkg.sh
 
 demo:
-	@scripts/setup.sh --no-browsers
+	@scripts/setup.sh --no-browsers --no-postgres
 	@scripts/demo.sh
 
 bench:

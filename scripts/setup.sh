@@ -5,6 +5,7 @@
 #   - wasm-bindgen-cli at exactly the wasm-bindgen version of Cargo.lock
 #   - trunk 0.21.14 (0.22 needs a newer rustc)
 #   - Debian's chromium, chromium-driver and firefox-esr (apt), and geckodriver (cargo)
+#   - Debian's postgresql (apt): the gateway's tests start their own server from it
 #   - the Node packages of e2e/ (Playwright, axe-core, binaryen's wasm-opt) via `npm ci`
 # Browsers are never downloaded by npm: Playwright drives Debian's /usr/bin/chromium.
 set -euo pipefail
@@ -15,10 +16,12 @@ log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 want_browsers=1
 want_node=1
+want_postgres=1
 for arg in "$@"; do
   case "$arg" in
     --no-browsers) want_browsers=0 ;;
     --no-node) want_node=0 ;;
+    --no-postgres) want_postgres=0 ;;
   esac
 done
 
@@ -73,6 +76,18 @@ if [ "$want_browsers" = 1 ]; then
     log "installing geckodriver (about 2 minutes)"
     cargo install geckodriver --locked
   fi
+fi
+
+# --- PostgreSQL (the gateway's --db postgres:// tests run initdb + pg_ctl themselves) ------------
+if [ "$want_postgres" = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  log "installing postgresql from Debian (about 1 minute)"
+  sudo_cmd=()
+  [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  # The package's own cluster is not used; a container without an init system may not start it.
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+    postgresql >/dev/null
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null
 fi
 
 # --- Node packages -----------------------------------------------------------------------------

@@ -103,3 +103,20 @@ pub const POLLER_BASELINE_GRACE: Duration = Duration::from_secs(300);
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// Answers shorter than this go uncompressed (gzip's header and the CPU would eat the gain).
 pub const GZIP_MIN_BYTES: usize = 1024;
+
+/// Postgres (`--db postgres://`): how long connecting (or waiting for a pooled connection) may
+/// take before the call fails, unless the URL sets `connect_timeout`.
+pub const PG_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Postgres: connections in each replica's pool (the relay's LISTEN connection is one more).
+pub const PG_POOL_SIZE: usize = 16;
+/// Postgres: how long a replica's claim on a pending webhook event lasts; a replica that died
+/// while processing it leaves it to another after this (processing takes milliseconds).
+pub const WEBHOOK_CLAIM_SECS: i64 = 60;
+/// Postgres: how often the relay checks that its LISTEN connection still answers (a half-open
+/// connection reports nothing), and how long the check may take.
+pub const PG_LISTEN_CHECK: Duration = Duration::from_secs(10);
+/// Postgres: the relay's first wait before listening again after a lost connection (then
+/// doubled up to [`PG_RECONNECT_MAX`]).
+pub const PG_RECONNECT_MIN: Duration = Duration::from_millis(100);
+/// Postgres: the relay's longest wait between attempts.
+pub const PG_RECONNECT_MAX: Duration = Duration::from_secs(5);

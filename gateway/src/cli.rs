@@ -142,11 +142,6 @@ impl Cli {
             )));
         }
         let db: DbUrl = self.db.parse().map_err(CliError)?;
-        if db == DbUrl::Postgres {
-            return Err(CliError(
-                "--db postgres://… is not yet supported (the next step); use sqlite://PATH or sqlite::memory:".to_owned(),
-            ));
-        }
         if !blinger_api::wire::is_http_url(&self.upstream) {
             return Err(CliError(format!(
                 "--upstream must be an absolute http(s) URL, got {:?}",

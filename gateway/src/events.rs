@@ -6,8 +6,12 @@
 //! counts its changes from 1. A stream that comes back with `Last-Event-ID` gets exactly the
 //! changes after it when they are still in the window; an id from another epoch (the gateway
 //! restarted) or one older than the window cannot be served without a gap, so that stream is told
-//! to resync instead. A Postgres backend can put LISTEN/NOTIFY behind [`ChangeSink`] without
-//! touching the handlers.
+//! to resync instead.
+//!
+//! With one process the log numbers its changes itself ([`Broadcast`] is the [`ChangeSink`]).
+//! With several replicas on Postgres the database numbers them (one epoch for the database) and
+//! every replica's relay feeds them in with [`Broadcast::publish`]
+//! ([`crate::store::postgres::changes`]); the streams read the same [`Broadcast`] either way.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -26,9 +30,11 @@ pub struct Change {
 }
 
 /// Where changes are announced.
+#[async_trait::async_trait]
 pub trait ChangeSink: Send + Sync + 'static {
-    /// `conversation_id` changed.
-    fn changed(&self, conversation_id: u64);
+    /// `conversation_id` changed. An error says the change was not announced (the streams'
+    /// safety-net polling still finds it).
+    async fn changed(&self, conversation_id: u64) -> Result<(), String>;
 }
 
 /// A position in a change log, spelled `EPOCH-SEQ` on the wire.
@@ -127,6 +133,24 @@ impl Broadcast {
         Self::with_epoch(epoch, window, buffer)
     }
 
+    /// A log that continues one kept elsewhere: `epoch`, the last `seq`, and the most recent
+    /// changes (oldest first) for replay.
+    #[must_use]
+    pub fn resumed(epoch: u64, seq: u64, recent: &[Change], window: usize, buffer: usize) -> Self {
+        let b = Self::with_epoch(epoch, window, buffer);
+        {
+            let mut log = b.lock();
+            log.seq = recent.first().map_or(seq, |c| c.seq.saturating_sub(1));
+            for c in recent {
+                if c.seq > log.seq {
+                    b.push(&mut log, *c);
+                }
+            }
+            log.seq = log.seq.max(seq);
+        }
+        b
+    }
+
     /// As [`Self::new`] with a given epoch (tests).
     #[must_use]
     pub fn with_epoch(epoch: u64, window: usize, buffer: usize) -> Self {
@@ -191,16 +215,35 @@ impl Broadcast {
         };
         Subscription { start, at, rx }
     }
-}
 
-impl ChangeSink for Broadcast {
-    fn changed(&self, conversation_id: u64) {
+    /// Adds a change numbered elsewhere (the shared log), in order; one at or before the
+    /// position is a repeat and is dropped. Returns whether it was added.
+    pub fn publish(&self, change: Change) -> bool {
         let mut log = self.lock();
-        log.seq = log.seq.saturating_add(1);
+        if change.seq <= log.seq {
+            return false;
+        }
+        self.push(&mut log, change);
+        true
+    }
+
+    /// Numbers a change of this process's own log and adds it.
+    pub fn announce(&self, conversation_id: u64) -> Change {
+        let mut log = self.lock();
         let change = Change {
             conversation_id,
-            seq: log.seq,
+            seq: log.seq.saturating_add(1),
         };
+        self.push(&mut log, change);
+        change
+    }
+
+    fn push(&self, log: &mut Log, change: Change) {
+        if change.seq > log.seq.saturating_add(1) {
+            // A hole: no id before it can be replayed without a gap any more.
+            log.window.clear();
+        }
+        log.seq = change.seq;
         if log.window.len() >= self.capacity {
             log.window.pop_front();
         }
@@ -208,6 +251,14 @@ impl ChangeSink for Broadcast {
         // Sent under the lock: subscribers see changes in seq order, and a subscription made
         // between two changes gets each exactly once (replay or live). No receiver is fine.
         let _ = self.tx.send(change);
+    }
+}
+
+#[async_trait::async_trait]
+impl ChangeSink for Broadcast {
+    async fn changed(&self, conversation_id: u64) -> Result<(), String> {
+        self.announce(conversation_id);
+        Ok(())
     }
 }
 
@@ -245,7 +296,7 @@ mod tests {
     fn replay_gives_exactly_the_changes_after_the_id() {
         let b = Broadcast::with_epoch(7, 10, 8);
         for c in 1..=5 {
-            b.changed(c);
+            b.announce(c);
         }
         let s = b.subscribe(Some(EventId { epoch: 7, seq: 2 }));
         assert_eq!(seqs(&s.start), vec![3, 4, 5]);
@@ -261,7 +312,7 @@ mod tests {
     fn another_epoch_a_future_id_or_one_past_the_window_resync() {
         let b = Broadcast::with_epoch(7, 3, 8);
         for c in 1..=6 {
-            b.changed(c);
+            b.announce(c);
         }
         assert_eq!(
             b.subscribe(Some(EventId { epoch: 8, seq: 5 })).start,
@@ -282,16 +333,64 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_shared_log_resumes_drops_repeats_and_a_hole_ends_replay_before_it() {
+        let recent = [4, 5, 6].map(|seq| Change {
+            conversation_id: seq * 10,
+            seq,
+        });
+        let b = Broadcast::resumed(3, 6, &recent, 10, 8);
+        assert_eq!(b.position(), EventId { epoch: 3, seq: 6 });
+        assert_eq!(
+            seqs(&b.subscribe(Some(EventId { epoch: 3, seq: 3 })).start),
+            vec![4, 5, 6]
+        );
+        assert_eq!(
+            b.subscribe(Some(EventId { epoch: 3, seq: 2 })).start,
+            Start::Resync,
+            "before what the database still keeps"
+        );
+        // Numbered elsewhere: a repeat is dropped, the next is added.
+        assert!(!b.publish(Change {
+            conversation_id: 1,
+            seq: 6
+        }));
+        assert!(b.publish(Change {
+            conversation_id: 1,
+            seq: 7
+        }));
+        // A hole (the relay lost more than the table keeps): no id before it replays.
+        assert!(b.publish(Change {
+            conversation_id: 1,
+            seq: 20
+        }));
+        assert_eq!(
+            b.subscribe(Some(EventId { epoch: 3, seq: 7 })).start,
+            Start::Resync
+        );
+        assert_eq!(
+            seqs(&b.subscribe(Some(EventId { epoch: 3, seq: 19 })).start),
+            vec![20]
+        );
+        // Nothing recent (a fresh database, or everything pruned): the position still holds.
+        let empty = Broadcast::resumed(3, 40, &[], 10, 8);
+        assert_eq!(empty.position().seq, 40);
+        assert_eq!(
+            seqs(&empty.subscribe(Some(EventId { epoch: 3, seq: 40 })).start),
+            Vec::<u64>::new()
+        );
+    }
+
     #[tokio::test]
     async fn live_changes_follow_the_replay_without_gap_and_a_slow_receiver_lags() {
         let b = Broadcast::with_epoch(1, 100, 2);
-        b.changed(1);
+        b.announce(1);
         let mut s = b.subscribe(Some(EventId { epoch: 1, seq: 0 }));
         assert_eq!(seqs(&s.start), vec![1]);
-        b.changed(2);
+        b.announce(2);
         assert_eq!(s.rx.recv().await.unwrap().seq, 2);
         for c in 3..=6 {
-            b.changed(c);
+            b.announce(c);
         }
         assert!(matches!(
             s.rx.recv().await,

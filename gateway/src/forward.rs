@@ -113,7 +113,7 @@ async fn post(
         if let (Effect::Send(kind), Some(conversation)) = (endpoint.effect, conversation) {
             record_send(state, kind, conversation, acting, &params).await;
         }
-        state.changed(conversation);
+        state.changed(conversation).await;
     }
     Ok(respond(&answer, gzip).await)
 }

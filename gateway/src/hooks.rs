@@ -96,7 +96,7 @@ pub async fn process_pending(state: &Shared) {
                 .unwrap_or_default();
             let conversation = parsed.conversation_id;
             match state.store.complete_event(event.id, parsed.messages).await {
-                Ok(_) => state.changed(conversation),
+                Ok(_) => state.changed(conversation).await,
                 Err(e) => {
                     (state.log)(&format!("webhook {}: {e}", event.id));
                     let _ = state

@@ -57,7 +57,7 @@ use tokio::task::JoinHandle;
 use crate::auth::JwtKeys;
 use crate::coalesce::Coalescer;
 use crate::error::GatewayError;
-use crate::events::Broadcast;
+use crate::events::{Broadcast, ChangeSink};
 use crate::logging::{LogFormat, LogSink};
 use crate::metrics::Metrics;
 use crate::state::{AppState, Shared};
@@ -167,6 +167,7 @@ pub struct RunningGateway {
     join: JoinHandle<()>,
     worker: Option<JoinHandle<()>>,
     poller: Option<JoinHandle<()>>,
+    relay: Option<JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for RunningGateway {
@@ -226,6 +227,9 @@ impl RunningGateway {
         }
         if let Some(poller) = self.poller {
             let _ = poller.await;
+        }
+        if let Some(relay) = self.relay {
+            let _ = relay.await;
         }
     }
 }
@@ -309,7 +313,26 @@ pub async fn start(config: Config) -> Result<RunningGateway, StartError> {
             config.upstream
         )));
     }
-    let store = store::open(&config.db).await?;
+    let (store, broadcast, changes, shared_db) = match store::open(&config.db).await? {
+        store::Opened::Local(store) => {
+            let broadcast = Arc::new(Broadcast::default());
+            let changes: Arc<dyn ChangeSink> = broadcast.clone();
+            let store: store::SharedStore = Arc::new(store);
+            (store, broadcast, changes, None)
+        }
+        store::Opened::Shared(pg) => {
+            let broadcast = Arc::new(
+                pg.broadcast(
+                    assumptions::EVENT_REPLAY_WINDOW,
+                    assumptions::EVENT_STREAM_BUFFER,
+                )
+                .await?,
+            );
+            let changes: Arc<dyn ChangeSink> = Arc::new(pg.changes());
+            let store: store::SharedStore = Arc::new((*pg).clone());
+            (store, broadcast, changes, Some(pg))
+        }
+    };
     let metrics = Arc::new(Metrics::new());
     let upstream = Upstream::new(
         &config.upstream,
@@ -318,7 +341,6 @@ pub async fn start(config: Config) -> Result<RunningGateway, StartError> {
         metrics.clone(),
     )
     .map_err(StartError::Config)?;
-    let broadcast = Arc::new(Broadcast::default());
     let (stop_streams, stop_streams_rx) = watch::channel(false);
     let state = Shared(Arc::new(AppState {
         keys: Arc::new(keys),
@@ -326,8 +348,8 @@ pub async fn start(config: Config) -> Result<RunningGateway, StartError> {
         coalescer: Coalescer::new(config.coalesce),
         store,
         metrics,
-        broadcast: broadcast.clone(),
-        changes: broadcast,
+        broadcast,
+        changes,
         listeners: Arc::default(),
         stop_streams: stop_streams_rx,
         webhook_secret: config.webhook_secret.clone().filter(|s| !s.is_empty()),
@@ -356,6 +378,15 @@ pub async fn start(config: Config) -> Result<RunningGateway, StartError> {
     let worker = config
         .process_webhooks
         .then(|| hooks::spawn_worker(state.clone(), stop_rx.clone()));
+    let relay = shared_db.map(|pg| {
+        let cache = state.clone();
+        pg.spawn_relay(
+            state.broadcast.clone(),
+            Arc::new(move |id| cache.coalescer.invalidate(Some(id))),
+            state.log.clone(),
+            stop_rx.clone(),
+        )
+    });
     let poller = (state.webhook_secret.is_none() && !config.poll.is_zero())
         .then(|| poller::spawn(state.clone(), config.poll, stop_rx));
     Ok(RunningGateway {
@@ -367,5 +398,6 @@ pub async fn start(config: Config) -> Result<RunningGateway, StartError> {
         join,
         worker,
         poller,
+        relay,
     })
 }

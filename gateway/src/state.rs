@@ -59,11 +59,14 @@ impl std::fmt::Debug for AppState {
 
 impl AppState {
     /// A conversation changed (through the gateway or a webhook): drop what is cached for it and
-    /// the lists, and announce it.
-    pub fn changed(&self, conversation: Option<u64>) {
+    /// the lists, and announce it (a failure is logged: the widgets' safety-net poll still
+    /// finds the change).
+    pub async fn changed(&self, conversation: Option<u64>) {
         self.coalescer.invalidate(conversation);
-        if let Some(id) = conversation {
-            self.changes.changed(id);
+        if let Some(id) = conversation
+            && let Err(e) = self.changes.changed(id).await
+        {
+            (self.log)(&format!("change of conversation {id} not announced: {e}"));
         }
     }
 }

@@ -31,7 +31,7 @@ use tokio::time::Instant;
 use crate::assumptions::{EVENT_HEARTBEAT, EVENT_RETRY_MS};
 use crate::auth::{Caller, unix_now};
 use crate::error::GatewayError;
-use crate::events::{Change, EventId, Start, Subscription};
+use crate::events::{Broadcast, Change, EventId, Start, Subscription};
 use crate::listeners::ListenerGuard;
 use crate::metrics::{Metrics, StreamGuard};
 use crate::state::Shared;
@@ -48,6 +48,9 @@ pub async fn events(State(state): State<Shared>, caller: Caller, headers: Header
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .and_then(EventId::parse);
+    if let Some(id) = last {
+        caught_up(&state.broadcast, id).await;
+    }
     let subscription = state.broadcast.subscribe(last);
     let now = Instant::now();
     let deadline = now
@@ -73,6 +76,23 @@ pub async fn events(State(state): State<Shared>, caller: Caller, headers: Header
     h.insert("x-accel-buffering", HeaderValue::from_static("no"));
     response
 }
+
+/// Waits (briefly) until this replica's log has reached `id`. Behind a load balancer a stream
+/// may come back to a replica whose relay is a few milliseconds behind the one it left; without
+/// the wait its id would look like one from the future and cost the client a full resync.
+async fn caught_up(log: &Broadcast, id: EventId) {
+    for _ in 0..CATCH_UP_CHECKS {
+        let at = log.position();
+        if at.epoch != id.epoch || at.seq >= id.seq {
+            return;
+        }
+        tokio::time::sleep(CATCH_UP_STEP).await;
+    }
+}
+
+/// [`caught_up`] looks this often, this many times (one second in all).
+const CATCH_UP_STEP: Duration = Duration::from_millis(20);
+const CATCH_UP_CHECKS: u32 = 50;
 
 /// A deadline for a token whose `exp` is beyond what an `Instant` can hold.
 const FAR_FUTURE: Duration = Duration::from_secs(10 * 365 * 86_400);
@@ -180,6 +200,12 @@ impl Feed {
                 () = tokio::time::sleep_until(self.deadline) => return None,
                 received = self.rx.recv() => match received {
                     Ok(change) if change.seq <= self.last_seq => {}
+                    Ok(change) if change.seq > self.last_seq.saturating_add(1) => {
+                        // The log skipped numbers (a replica that lost the database for longer
+                        // than the log keeps): what fell in the hole is covered by a refetch.
+                        self.last_seq = change.seq;
+                        return Some(Out::Resync(EventId { epoch: self.epoch, seq: change.seq }));
+                    }
                     Ok(change) => {
                         self.last_seq = change.seq;
                         return Some(changed(self.epoch, change));
@@ -207,7 +233,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::events::{Broadcast, ChangeSink};
+    use crate::events::Broadcast;
 
     fn feed(b: &Broadcast, last: Option<EventId>, stop: watch::Receiver<bool>) -> Feed {
         let s = b.subscribe(last);
@@ -226,6 +252,33 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_id_a_little_ahead_waits_for_the_log_instead_of_resyncing() {
+        let b = std::sync::Arc::new(Broadcast::with_epoch(9, 100, 16));
+        b.announce(1);
+        let later = b.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            later.announce(2);
+        });
+        let ahead = EventId { epoch: 9, seq: 2 };
+        let started = tokio::time::Instant::now();
+        caught_up(&b, ahead).await;
+        assert!(started.elapsed() >= Duration::from_millis(90));
+        assert_eq!(b.subscribe(Some(ahead)).start, Start::Replay(Vec::new()));
+        // Another epoch, or an id that never comes: no wait, or at most a second.
+        let started = tokio::time::Instant::now();
+        caught_up(&b, EventId { epoch: 8, seq: 50 }).await;
+        assert!(started.elapsed() < Duration::from_millis(50));
+        let started = tokio::time::Instant::now();
+        caught_up(&b, EventId { epoch: 9, seq: 50 }).await;
+        assert!(started.elapsed() < Duration::from_millis(1500));
+        assert_eq!(
+            b.subscribe(Some(EventId { epoch: 9, seq: 50 })).start,
+            Start::Resync
+        );
+    }
+
+    #[tokio::test]
     async fn a_slow_stream_gets_resync_then_the_live_changes() {
         let b = Broadcast::with_epoch(9, 100, 2);
         let (_stop, stop_rx) = watch::channel(false);
@@ -235,13 +288,13 @@ mod tests {
             Some(Out::Ready(Some(EventId { epoch: 9, seq: 0 })))
         );
         for c in 1..=5 {
-            b.changed(c);
+            b.announce(c);
         }
         assert_eq!(
             f.next().await,
             Some(Out::Resync(EventId { epoch: 9, seq: 5 }))
         );
-        b.changed(6);
+        b.announce(6);
         assert_eq!(
             f.next().await,
             Some(Out::Changed(EventId { epoch: 9, seq: 6 }, 6))
@@ -251,7 +304,7 @@ mod tests {
     #[tokio::test]
     async fn an_id_that_cannot_be_served_gets_a_ready_without_id_then_resync() {
         let b = Broadcast::with_epoch(9, 100, 16);
-        b.changed(1);
+        b.announce(1);
         let (_stop, stop_rx) = watch::channel(false);
         let mut f = feed(&b, Some(EventId { epoch: 8, seq: 1 }), stop_rx);
         assert_eq!(f.next().await, Some(Out::Ready(None)));
@@ -264,8 +317,8 @@ mod tests {
     #[tokio::test]
     async fn replayed_changes_are_not_repeated_live_and_stop_ends_the_feed() {
         let b = Broadcast::with_epoch(9, 100, 16);
-        b.changed(1);
-        b.changed(2);
+        b.announce(1);
+        b.announce(2);
         let (stop, stop_rx) = watch::channel(false);
         let mut f = feed(&b, Some(EventId { epoch: 9, seq: 1 }), stop_rx);
         assert_eq!(
@@ -276,7 +329,7 @@ mod tests {
             f.next().await,
             Some(Out::Changed(EventId { epoch: 9, seq: 2 }, 2))
         );
-        b.changed(3);
+        b.announce(3);
         assert_eq!(
             f.next().await,
             Some(Out::Changed(EventId { epoch: 9, seq: 3 }, 3))

@@ -70,10 +70,10 @@ fn mistakes_are_one_line_and_exit_2() {
             "--upstream-concurrency",
         ),
         (
-            "postgres",
-            vec!["--db", "postgres://localhost/x"],
+            "bad postgres url",
+            vec!["--db", "postgres://localhost:port/x"],
             &both,
-            "not yet supported",
+            "postgres:// URL",
         ),
         ("bad db", vec!["--db", "mysql://x"], &both, "--db"),
         (

@@ -1,9 +1,11 @@
 //! The gateway's storage behind one small async trait, so the backend is chosen from `--db` at
-//! start (`Arc<dyn Store>`) and the handlers never name it: SQLite today ([`sqlite`]), Postgres
-//! in the second step. What a store keeps: the webhook queue (events as received, processed in
+//! start (`Arc<dyn Store>`) and the handlers never name it: SQLite for one process ([`sqlite`]),
+//! Postgres for several replicas on one database ([`postgres`], which also keeps the shared
+//! change log the event streams read). What a store keeps: the webhook queue (events as received, processed in
 //! order, kept for a while) and the message history with its dedupe rule
 //! ([`crate::assumptions`], "each message once"), which every backend implements the same way.
 
+pub mod postgres;
 pub mod sqlite;
 
 use std::sync::Arc;
@@ -112,14 +114,25 @@ pub trait Store: Send + Sync + 'static {
 pub type SharedStore = Arc<dyn Store>;
 
 /// Which backend `--db` names.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum DbUrl {
     /// `sqlite://PATH`
     SqliteFile(String),
     /// `sqlite::memory:`
     SqliteMemory,
-    /// `postgres://…` (the second step).
-    Postgres,
+    /// `postgres://…` / `postgresql://…` (a libpq connection URL; checked when parsed).
+    Postgres(String),
+}
+
+impl std::fmt::Debug for DbUrl {
+    /// Never the Postgres URL itself: it may hold a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::SqliteFile(path) => f.debug_tuple("SqliteFile").field(path).finish(),
+            Self::SqliteMemory => f.write_str("SqliteMemory"),
+            Self::Postgres(_) => f.write_str("Postgres(..)"),
+        }
+    }
 }
 
 impl std::str::FromStr for DbUrl {
@@ -136,7 +149,11 @@ impl std::str::FromStr for DbUrl {
             return Ok(Self::SqliteFile(path.to_owned()));
         }
         if s.starts_with("postgres://") || s.starts_with("postgresql://") {
-            return Ok(Self::Postgres);
+            // The parser's message names the part that is wrong, never the password.
+            return match s.parse::<tokio_postgres::Config>() {
+                Ok(_) => Ok(Self::Postgres(s.to_owned())),
+                Err(e) => Err(format!("--db: not a usable postgres:// URL: {e}")),
+            };
         }
         Err(format!(
             "--db must be sqlite://PATH, sqlite::memory: or postgres://…, got {s:?}"
@@ -147,14 +164,22 @@ impl std::str::FromStr for DbUrl {
 /// Opens the store `url` names and runs its migrations.
 ///
 /// # Errors
-/// When it cannot be opened or migrated, or for a backend not available yet.
-pub async fn open(url: &DbUrl) -> Result<SharedStore, StoreError> {
+/// When it cannot be opened or migrated.
+pub async fn open(url: &DbUrl) -> Result<Opened, StoreError> {
     match url {
-        DbUrl::SqliteFile(path) => Ok(Arc::new(sqlite::SqliteStore::open(Some(path)).await?)),
-        DbUrl::SqliteMemory => Ok(Arc::new(sqlite::SqliteStore::open(None).await?)),
-        DbUrl::Postgres => Err(StoreError(
-            "--db postgres:// is not yet supported (it is the next step); use sqlite://PATH"
-                .to_owned(),
-        )),
+        DbUrl::SqliteFile(path) => Ok(Opened::Local(sqlite::SqliteStore::open(Some(path)).await?)),
+        DbUrl::SqliteMemory => Ok(Opened::Local(sqlite::SqliteStore::open(None).await?)),
+        DbUrl::Postgres(url) => Ok(Opened::Shared(Box::new(
+            postgres::PgStore::open(url).await?,
+        ))),
     }
+}
+
+/// An opened store: one process's, or one shared by replicas (which also holds the change log).
+#[derive(Debug)]
+pub enum Opened {
+    /// SQLite: changes are numbered in process.
+    Local(sqlite::SqliteStore),
+    /// Postgres: changes are numbered and relayed by the database.
+    Shared(Box<postgres::PgStore>),
 }

@@ -14,7 +14,7 @@ use crate::assumptions::{
 };
 
 /// The schema, in order; `PRAGMA user_version` is how many are applied.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
 
 /// The SQLite backend.
 #[derive(Clone)]

@@ -2,6 +2,9 @@
 //! ephemeral ports, and a client that speaks to the gateway as a browser would.
 #![allow(dead_code, clippy::restriction)] // test support: a failed unwrap is a failed test
 
+pub mod pg;
+pub mod sse;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
