@@ -12,7 +12,8 @@
 # the time goes, per side; BENCH_PROFILE_* options in that file):
 #   BENCH_KEEP_NAMES=1            build with the wasm functions' names (no strip, no wasm-opt)
 # Then the gateway part (bench/gateway.mjs: blinger-gateway against the sandbox alone, both
-# built with the `server` profile); `scripts/bench.sh --gateway` runs only that part.
+# built with the `server` profile); `scripts/bench.sh --gateway` runs only that part. Last the
+# push latency (bench/push-latency.mjs); `scripts/bench.sh --push` runs only that part.
 # `scripts/bench.sh --lighthouse`: Lighthouse 12 (pinned in bench/lighthouse/package-lock.json) on
 # the standalone app and the embed demo page, on the builds in dist/ and pkg/ and the debug
 # binaries (it builds what is missing first); results in bench/lighthouse/results.{md,json}.
@@ -28,8 +29,21 @@ gateway_bench() {
   cargo build --profile server --locked --quiet -p blinger-sandbox -p blinger-gateway
   node bench/gateway.mjs "$target_dir/server/blinger-sandbox" "$target_dir/server/blinger-gateway"
 }
+# The push latency (bench/push-latency.mjs): make run's stack, a client's message → the widget,
+# with the gateway's event stream and with polling at the default interval, side by side.
+push_bench() {
+  [ -f dist/index.html ] || scripts/build-app.sh
+  [ -f pkg/blinger_inbox_bg.wasm ] || scripts/pkg.sh
+  cargo build --locked --quiet -p blinger-sandbox -p blinger-gateway
+  cargo build --release --locked --quiet -p blinger-sandbox
+  node bench/push-latency.mjs
+}
 if [ "${1:-}" = --gateway ]; then
   gateway_bench
+  exit 0
+fi
+if [ "${1:-}" = --push ]; then
+  push_bench
   exit 0
 fi
 if [ "${1:-}" = --lighthouse ]; then
@@ -88,4 +102,4 @@ runner=bench/run.mjs
 [ "${1:-}" = --profile ] && runner=bench/profile.mjs
 BENCH_BULK_URL="http://127.0.0.1:$port" BENCH_DEMO_URL="http://127.0.0.1:$((port + 1))" \
   BENCH_TOKEN="$token" BENCH_DIST="$dist" node "$runner"
-[ "${1:-}" = --profile ] || gateway_bench
+[ "${1:-}" = --profile ] || { gateway_bench; push_bench; }
