@@ -33,15 +33,22 @@ pub struct Cli {
     /// File holding the HS256 key, at least 32 bytes (else BLINGER_GATEWAY_JWT_SECRET holds it).
     #[arg(long, env = "BLINGER_GATEWAY_JWT_SECRET_FILE", value_name = "PATH")]
     pub jwt_secret_file: Option<PathBuf>,
-    /// Store: sqlite://PATH, sqlite::memory: (postgres://… is the next step).
+    /// Store: sqlite://PATH, sqlite::memory: (one process) or postgres://… (several replicas).
+    /// `--help` never shows the variable's value (a Postgres URL may hold a password).
     #[arg(
         long,
         env = "BLINGER_GATEWAY_DB",
+        hide_env_values = true,
         default_value = "sqlite://./blinger-gateway.sqlite"
     )]
     pub db: String,
     /// Webhooks are accepted at POST /hooks/blinger/<S> (none: ingest off).
-    #[arg(long, env = "BLINGER_GATEWAY_WEBHOOK_SECRET", value_name = "S")]
+    #[arg(
+        long,
+        env = "BLINGER_GATEWAY_WEBHOOK_SECRET",
+        hide_env_values = true,
+        value_name = "S"
+    )]
     pub webhook_secret: Option<String>,
     /// CORS: an exact origin allowed (repeatable; the variable takes a comma-separated list).
     #[arg(

@@ -113,7 +113,7 @@ async fn post(
         if let (Effect::Send(kind), Some(conversation)) = (endpoint.effect, conversation) {
             record_send(state, kind, conversation, acting, &params).await;
         }
-        state.changed(conversation).await;
+        state.changed(conversation);
     }
     Ok(respond(&answer, gzip).await)
 }

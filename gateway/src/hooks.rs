@@ -88,7 +88,8 @@ pub async fn process_pending(state: &Shared) {
                 return;
             }
         };
-        for event in batch {
+        let ids: Vec<i64> = batch.iter().map(|e| e.id).collect();
+        for (n, event) in batch.into_iter().enumerate() {
             let value: Value = serde_json::from_str(&event.payload).unwrap_or(Value::Null);
             let parsed = event_name(&value)
                 .and_then(event_kind)
@@ -96,13 +97,17 @@ pub async fn process_pending(state: &Shared) {
                 .unwrap_or_default();
             let conversation = parsed.conversation_id;
             match state.store.complete_event(event.id, parsed.messages).await {
-                Ok(_) => state.changed(conversation).await,
+                Ok(_) => state.changed(conversation),
                 Err(e) => {
                     (state.log)(&format!("webhook {}: {e}", event.id));
                     let _ = state
                         .store
                         .fail_event(event.id, e.to_string(), WEBHOOK_MAX_ATTEMPTS)
                         .await;
+                    // The rest of the batch goes back at once, in order, to whichever replica
+                    // looks next (not after the claim runs out).
+                    let rest = ids.get(n + 1..).unwrap_or_default().to_vec();
+                    let _ = state.store.release_events(rest).await;
                     return;
                 }
             }

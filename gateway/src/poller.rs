@@ -115,7 +115,7 @@ impl Poller {
         let mut ids: Vec<u64> = changed.into_iter().collect();
         ids.sort_unstable();
         for id in &ids {
-            state.changed(Some(*id)).await;
+            state.changed(Some(*id));
         }
         ids.len()
     }

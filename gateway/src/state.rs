@@ -59,15 +59,22 @@ impl std::fmt::Debug for AppState {
 
 impl AppState {
     /// A conversation changed (through the gateway or a webhook): drop what is cached for it and
-    /// the lists, and announce it (a failure is logged: the widgets' safety-net poll still
-    /// finds the change).
-    pub async fn changed(&self, conversation: Option<u64>) {
+    /// the lists, and announce it (in the background; a failure is logged: the widgets'
+    /// safety-net poll still finds the change).
+    pub fn changed(&self, conversation: Option<u64>) {
         self.coalescer.invalidate(conversation);
-        if let Some(id) = conversation
-            && let Err(e) = self.changes.changed(id).await
-        {
-            (self.log)(&format!("change of conversation {id} not announced: {e}"));
-        }
+        let Some(id) = conversation else {
+            return;
+        };
+        // A task of its own: a handler whose client hangs up is dropped, and the change must be
+        // announced all the same (and a POST need not wait for the database's change log).
+        let changes = self.changes.clone();
+        let log = self.log.clone();
+        tokio::spawn(async move {
+            if let Err(e) = changes.changed(id).await {
+                log(&format!("change of conversation {id} not announced: {e}"));
+            }
+        });
     }
 }
 

@@ -302,6 +302,36 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_hole_in_the_shared_log_is_a_resync_then_the_changes_after_it() {
+        let b = Broadcast::with_epoch(9, 100, 16);
+        let (_stop, stop_rx) = watch::channel(false);
+        let mut f = feed(&b, None, stop_rx);
+        assert_eq!(
+            f.next().await,
+            Some(Out::Ready(Some(EventId { epoch: 9, seq: 0 })))
+        );
+        let change = |seq| Change {
+            conversation_id: 4,
+            seq,
+        };
+        b.publish(change(1));
+        b.publish(change(5)); // 2–4 never reached this replica
+        b.publish(change(6));
+        assert_eq!(
+            f.next().await,
+            Some(Out::Changed(EventId { epoch: 9, seq: 1 }, 4))
+        );
+        assert_eq!(
+            f.next().await,
+            Some(Out::Resync(EventId { epoch: 9, seq: 5 }))
+        );
+        assert_eq!(
+            f.next().await,
+            Some(Out::Changed(EventId { epoch: 9, seq: 6 }, 4))
+        );
+    }
+
+    #[tokio::test]
     async fn an_id_that_cannot_be_served_gets_a_ready_without_id_then_resync() {
         let b = Broadcast::with_epoch(9, 100, 16);
         b.announce(1);

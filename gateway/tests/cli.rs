@@ -113,6 +113,32 @@ fn mistakes_are_one_line_and_exit_2() {
 }
 
 #[test]
+fn help_never_shows_the_database_url_or_the_webhook_secret_from_the_environment() {
+    let out = Command::new(BIN)
+        .arg("--help")
+        .env_clear()
+        .env("BLINGER_GATEWAY_DB", "postgres://gw:pg-password-9f1@db/gw")
+        .env("BLINGER_GATEWAY_WEBHOOK_SECRET", "hook-secret-77c")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("BLINGER_GATEWAY_DB"), "{text}");
+    assert!(!text.contains("pg-password-9f1"), "{text}");
+    assert!(!text.contains("hook-secret-77c"), "{text}");
+    // A mistyped scheme: the error names the scheme, never the rest of the URL.
+    let (code, stderr) = run(
+        &["--db", "postgress://gw:pg-password-9f1@db/gw"],
+        &[
+            ("BLINGER_TOKEN", "t"),
+            ("BLINGER_GATEWAY_JWT_SECRET", SECRET),
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("postgress"), "{stderr}");
+    assert!(!stderr.contains("pg-password-9f1"), "{stderr}");
+}
+
+#[test]
 fn first_line_is_the_address_and_sigterm_stops_it() {
     let dir = std::env::temp_dir().join(format!("gw-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -118,12 +118,29 @@ async fn both_stores_keep_each_message_once_and_replicas_never_share_an_event() 
     assert_eq!(claimed.len(), 40);
     assert_eq!(claimed, ids);
     assert!(x.windows(2).all(|w| w[0].id < w[1].id), "in queue order");
-    // Claimed events are not handed out again; a failed one is, at once.
+    // Claimed events are not handed out again; a failed one is, at once, and so is the rest of
+    // a batch the worker gave back.
     assert!(a.pending_events(100).await.unwrap().is_empty());
     a.fail_event(x[0].id, "boom".into(), 5).await.unwrap();
+    let rest: Vec<i64> = x.iter().skip(1).map(|e| e.id).collect();
+    a.release_events(rest.clone()).await.unwrap();
     let again = b.pending_events(100).await.unwrap();
-    assert_eq!(again.iter().map(|e| e.id).collect::<Vec<_>>(), [x[0].id]);
+    let again_ids: Vec<i64> = again.iter().map(|e| e.id).collect();
+    assert_eq!(again_ids, [vec![x[0].id], rest].concat());
     assert_eq!(again[0].attempts, 1);
+    // A late failure report for an event another replica finished changes nothing.
+    b.complete_event(again[0].id, Vec::new()).await.unwrap();
+    for _ in 0..5 {
+        a.fail_event(again[0].id, "late".into(), 5).await.unwrap();
+    }
+    let states = pg
+        .sql(&format!(
+            "SELECT state, attempts FROM webhook_events WHERE id = {}",
+            again[0].id
+        ))
+        .await;
+    assert_eq!(states[0].get::<_, &str>(0), "done");
+    assert_eq!(states[0].get::<_, i64>(1), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -214,6 +231,62 @@ async fn a_webhook_into_replica_a_reaches_the_streams_of_replica_b() {
         "{h}"
     );
     b.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_announced_at_once_on_two_replicas_reach_every_stream_in_one_order() {
+    let Some(pg) = Postgres::start("concurrent changes") else {
+        return;
+    };
+    // No webhooks: the only changes are the test's own.
+    let s = Setup::start_with(false, on(&pg)).await;
+    let b = replica(&s, &pg).await;
+    let token = s.jwt(2);
+    let mut on_a = Stream::open(&s, &token, None).await.unwrap();
+    let mut on_b = Stream::open_at(&s.http, &b.url(), &token, None)
+        .await
+        .unwrap();
+    let start = seq_of_ready(&on_a.expect("ready").await);
+    on_b.expect("ready").await;
+    let url = pg.url("postgres");
+    let (x, y) = tokio::join!(PgStore::open(&url), PgStore::open(&url));
+    let (x, y) = (x.unwrap().changes(), y.unwrap().changes());
+    let announce = |sink: blinger_gateway::store::postgres::changes::PgChanges, base: u64| async move {
+        for i in 0..25 {
+            sink.changed(base + i).await.unwrap();
+        }
+    };
+    tokio::join!(announce(x, 1000), announce(y, 2000));
+    for stream in [&mut on_a, &mut on_b] {
+        let events = stream.drain(Duration::from_millis(1500)).await;
+        let seqs: Vec<u64> = events.iter().map(seq).collect();
+        let expected: Vec<u64> = (start + 1..=start + 50).collect();
+        assert_eq!(seqs, expected, "every change once, in the database's order");
+        let mut from_x: Vec<u64> = events
+            .iter()
+            .map(|e| e.json()["conversation_id"].as_u64().unwrap())
+            .filter(|c| *c < 2000)
+            .collect();
+        let sorted = {
+            let mut v = from_x.clone();
+            v.sort_unstable();
+            v
+        };
+        assert_eq!(from_x, sorted, "one sender's changes keep their order");
+        from_x.dedup();
+        assert_eq!(from_x.len(), 25);
+    }
+    b.shutdown().await;
+}
+
+fn seq_of_ready(e: &Sse) -> u64 {
+    e.id.as_deref()
+        .unwrap()
+        .rsplit('-')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -108,6 +108,14 @@ pub trait Store: Send + Sync + 'static {
 
     /// Deletes processed events beyond the retention bounds; returns how many.
     async fn prune_events(&self, now: i64) -> Result<usize, StoreError>;
+
+    /// Gives back events taken by [`Self::pending_events`] and not processed (the worker
+    /// stopped early), so any replica may take them at once. Nothing to do for a store that
+    /// does not claim events.
+    async fn release_events(&self, ids: Vec<i64>) -> Result<(), StoreError> {
+        let _ = ids;
+        Ok(())
+    }
 }
 
 /// A store, shared.
@@ -155,8 +163,10 @@ impl std::str::FromStr for DbUrl {
                 Err(e) => Err(format!("--db: not a usable postgres:// URL: {e}")),
             };
         }
+        // Only the scheme: the rest of a mistyped URL may hold a password.
+        let scheme = s.split_once("://").map_or("(none)", |(scheme, _)| scheme);
         Err(format!(
-            "--db must be sqlite://PATH, sqlite::memory: or postgres://…, got {s:?}"
+            "--db must be sqlite://PATH, sqlite::memory: or postgres://…, got the scheme {scheme:?}"
         ))
     }
 }

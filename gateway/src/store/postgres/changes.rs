@@ -254,9 +254,11 @@ impl Relay {
     }
 
     fn publish(&self, c: Change) {
-        if self.broadcast.publish(c) {
+        // The cache first: a stream's reader that refetches at once must not get the old answer.
+        if c.seq > self.broadcast.position().seq {
             (self.touched)(c.conversation_id);
         }
+        self.broadcast.publish(c);
     }
 }
 

@@ -243,17 +243,18 @@ impl Store for PgStore {
 
     async fn pending_events(&self, limit: usize) -> Result<Vec<QueuedEvent>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let now = now_secs();
+        // The database's clock, not the replica's: leases compare across replicas.
         let rows = self
             .client()
             .await?
             .query(
-                "UPDATE webhook_events SET claimed_until = $2 + $3 WHERE id IN ( \
+                "WITH now AS (SELECT EXTRACT(EPOCH FROM now())::BIGINT AS t) \
+                 UPDATE webhook_events SET claimed_until = (SELECT t FROM now) + $2 WHERE id IN ( \
                    SELECT id FROM webhook_events WHERE state = 'pending' \
-                   AND (claimed_until IS NULL OR claimed_until < $2) \
+                   AND (claimed_until IS NULL OR claimed_until < (SELECT t FROM now)) \
                    ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) \
                  RETURNING id, payload, received_at, attempts",
-                &[&limit, &now, &WEBHOOK_CLAIM_SECS],
+                &[&limit, &WEBHOOK_CLAIM_SECS],
             )
             .await
             .map_err(err)?;
@@ -306,7 +307,8 @@ impl Store for PgStore {
             .await?
             .execute(
                 "UPDATE webhook_events SET attempts = attempts + 1, error = $2, claimed_until = NULL, \
-                 state = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE state END WHERE id = $1",
+                 state = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE state END \
+                 WHERE id = $1 AND state = 'pending'",
                 &[&id, &error, &max_attempts],
             )
             .await
@@ -404,5 +406,21 @@ impl Store for PgStore {
             .await
             .map_err(err)?;
         Ok(usize::try_from(events).unwrap_or(usize::MAX))
+    }
+
+    async fn release_events(&self, ids: Vec<i64>) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        self.client()
+            .await?
+            .execute(
+                "UPDATE webhook_events SET claimed_until = NULL \
+                 WHERE id = ANY($1) AND state = 'pending'",
+                &[&ids],
+            )
+            .await
+            .map_err(err)?;
+        Ok(())
     }
 }
