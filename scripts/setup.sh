@@ -84,10 +84,20 @@ if [ "$want_postgres" = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 
   sudo_cmd=()
   [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
-  # The package's own cluster is not used; a container without an init system may not start it.
+  # The package's own cluster is not used: tell its scripts not to start services (the standard
+  # policy-rc.d for containers), and judge the install by the server binaries being there, since
+  # a container without an init system may fail the package's start step.
+  policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$policy" >/dev/null
+    "${sudo_cmd[@]}" chmod 755 "$policy"
+  fi
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
-    postgresql >/dev/null
-  ls /usr/lib/postgresql/*/bin/initdb >/dev/null
+    postgresql >/dev/null || log "apt-get reported a problem installing postgresql; checking the binaries"
+  [ -z "$policy" ] || "${sudo_cmd[@]}" rm -f "$policy"
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null \
+    || { echo "setup: PostgreSQL's initdb is missing after the install" >&2; exit 1; }
 fi
 
 # --- Node packages -----------------------------------------------------------------------------
