@@ -68,6 +68,32 @@ pub enum Disposition {
     Ignored,
 }
 
+impl Disposition {
+    /// Its `webhook_events.state` value (both schemas).
+    #[must_use]
+    pub fn state(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Ignored => "ignored",
+        }
+    }
+}
+
+/// Ids and counts as the databases store them (signed 64-bit), saturating.
+pub(crate) fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// A stored id back (a negative one, which the gateway never writes, reads as 0).
+pub(crate) fn to_u64(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+/// Now, in the stores' Unix seconds.
+pub(crate) fn now_secs() -> i64 {
+    to_i64(crate::auth::unix_now())
+}
+
 /// The storage the gateway needs. Every method is one transaction.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {

@@ -8,7 +8,9 @@ use async_trait::async_trait;
 use blinger_api::{ConversationId, HistoryMessage, MessageKind, OperatorId};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{Disposition, KeyedMessage, NewMessage, QueuedEvent, Store, StoreError};
+use super::{
+    Disposition, KeyedMessage, NewMessage, QueuedEvent, Store, StoreError, now_secs, to_i64, to_u64,
+};
 use crate::assumptions::{
     SEND_MATCH_WINDOW_SECS, WEBHOOK_RETENTION_EVENTS, WEBHOOK_RETENTION_SECS,
 };
@@ -87,14 +89,6 @@ impl SqliteStore {
         .map_err(err)?
         .map_err(err)
     }
-}
-
-fn to_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
-
-fn to_u64(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
 }
 
 /// The content two entries are compared on (besides kind, conversation and operator).
@@ -177,10 +171,6 @@ fn insert(
     Ok(())
 }
 
-fn now_secs() -> i64 {
-    to_i64(crate::auth::unix_now())
-}
-
 #[async_trait]
 impl Store for SqliteStore {
     async fn ping(&self) -> Result<(), StoreError> {
@@ -198,10 +188,7 @@ impl Store for SqliteStore {
         disposition: Disposition,
         now: i64,
     ) -> Result<i64, StoreError> {
-        let state = match disposition {
-            Disposition::Pending => "pending",
-            Disposition::Ignored => "ignored",
-        };
+        let state = disposition.state();
         self.run(move |c| {
             c.prepare_cached(
                 "INSERT INTO webhook_events (received_at, event, payload, state) VALUES (?1, ?2, ?3, ?4)",

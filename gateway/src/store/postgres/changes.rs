@@ -16,11 +16,12 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_postgres::{AsyncMessage, Client, NoTls};
 
-use super::{PgError, PgStore, err, to_i64, to_u64};
+use super::{PgError, PgStore, err};
 use crate::assumptions::{PG_LISTEN_CHECK, PG_RECONNECT_MAX, PG_RECONNECT_MIN};
 use crate::events::{Broadcast, Change, ChangeSink};
 use crate::logging::LogSink;
 use crate::store::StoreError;
+use crate::store::{now_secs, to_i64, to_u64};
 
 /// The NOTIFY channel; the payload is `SEQ:CONVERSATION`.
 const CHANNEL: &str = "blinger_gateway_changes";
@@ -47,11 +48,7 @@ impl ChangeSink for PgChanges {
                  added AS (INSERT INTO changes (seq, conversation_id, at) \
                    SELECT seq, $1, $2 FROM next RETURNING seq) \
                  SELECT pg_notify($3, seq::TEXT || ':' || $1::TEXT) FROM added",
-                &[
-                    &to_i64(conversation_id),
-                    &to_i64(crate::auth::unix_now()),
-                    &CHANNEL,
-                ],
+                &[&to_i64(conversation_id), &now_secs(), &CHANNEL],
             )
             .await
             .map_err(|e| err(e).0)?;

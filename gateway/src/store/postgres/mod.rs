@@ -13,7 +13,9 @@ use blinger_api::{ConversationId, HistoryMessage, MessageKind, OperatorId};
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use tokio_postgres::{NoTls, Row};
 
-use super::{Disposition, KeyedMessage, NewMessage, QueuedEvent, Store, StoreError};
+use super::{
+    Disposition, KeyedMessage, NewMessage, QueuedEvent, Store, StoreError, now_secs, to_i64, to_u64,
+};
 use crate::assumptions::{
     EVENT_REPLAY_WINDOW, PG_CONNECT_TIMEOUT, PG_POOL_SIZE, SEND_MATCH_WINDOW_SECS,
     WEBHOOK_CLAIM_SECS, WEBHOOK_RETENTION_EVENTS, WEBHOOK_RETENTION_SECS,
@@ -57,18 +59,6 @@ impl From<deadpool_postgres::PoolError> for PgError {
             other => Self(format!("postgres pool: {other}")),
         }
     }
-}
-
-fn to_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
-
-fn to_u64(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
-}
-
-fn now_secs() -> i64 {
-    to_i64(crate::auth::unix_now())
 }
 
 impl PgStore {
@@ -224,10 +214,7 @@ impl Store for PgStore {
         disposition: Disposition,
         now: i64,
     ) -> Result<i64, StoreError> {
-        let state = match disposition {
-            Disposition::Pending => "pending",
-            Disposition::Ignored => "ignored",
-        };
+        let state = disposition.state();
         let row = self
             .client()
             .await?
