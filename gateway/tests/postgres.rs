@@ -23,6 +23,8 @@ use common::pg::Postgres;
 use common::sse::{Sse, Stream, customer_writes};
 use common::{Setup, gateway_config};
 
+const SEND: &str = "/api/conversations/send-message";
+
 fn on(pg: &Postgres) -> impl FnOnce(Config) -> Config {
     let db = DbUrl::Postgres(pg.url("postgres"));
     move |c| Config { db, ..c }
@@ -33,6 +35,22 @@ async fn replica(s: &Setup, pg: &Postgres) -> RunningGateway {
     let logs = Arc::new(Mutex::new(Vec::new()));
     let config = on(pg)(gateway_config(&s.sandbox.url(), &logs));
     blinger_gateway::start(config).await.unwrap()
+}
+
+/// PostgreSQL, the sandbox and replica A (the `Setup`'s gateway; webhooks go to it when
+/// `webhooks`), and replica B on the same database. `None`: PostgreSQL is not installed.
+async fn two_replicas(test: &str, webhooks: bool) -> Option<(Postgres, Setup, RunningGateway)> {
+    let pg = Postgres::start(test)?;
+    let s = Setup::start_with(webhooks, on(&pg)).await;
+    let b = replica(&s, &pg).await;
+    Some((pg, s, b))
+}
+
+/// An event stream of the gateway at `base`, past its `ready` (returned).
+async fn ready_stream(s: &Setup, base: &str, token: &str) -> (Stream, Sse) {
+    let mut stream = Stream::open_at(&s.http, base, token, None).await.unwrap();
+    let ready = stream.expect("ready").await;
+    (stream, ready)
 }
 
 fn seq(e: &Sse) -> u64 {
@@ -145,18 +163,12 @@ async fn both_stores_keep_each_message_once_and_replicas_never_share_an_event() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_webhook_into_replica_a_reaches_the_streams_of_replica_b() {
-    let Some(pg) = Postgres::start("two replicas") else {
+    let Some((_pg, s, b)) = two_replicas("two replicas", true).await else {
         return;
     };
-    let s = Setup::start_with(true, on(&pg)).await;
-    let b = replica(&s, &pg).await;
     let token = s.jwt(2);
-    let mut on_b = Stream::open_at(&s.http, &b.url(), &token, None)
-        .await
-        .unwrap();
-    let mut on_a = Stream::open(&s, &token, None).await.unwrap();
-    let ready_b = on_b.expect("ready").await;
-    let ready_a = on_a.expect("ready").await;
+    let (mut on_b, ready_b) = ready_stream(&s, &b.url(), &token).await;
+    let (mut on_a, ready_a) = ready_stream(&s, &s.gateway.url(), &token).await;
     // One log: the same epoch (the positions may differ by changes still on their way).
     let epoch = |e: &Sse| e.id.clone().unwrap().split('-').next().unwrap().to_owned();
     assert_eq!(epoch(&ready_a), epoch(&ready_b));
@@ -176,78 +188,38 @@ async fn a_webhook_into_replica_a_reaches_the_streams_of_replica_b() {
     assert_eq!(seen_a.id, seen_b.id, "the same event id on both replicas");
 
     // History recorded by A's webhook worker, served the same by B.
-    let history = |gw: String| {
-        let http = s.http.clone();
-        let token = token.clone();
-        async move {
-            let r: serde_json::Value = http
-                .get(format!("{gw}/gateway/conversations/3/messages"))
-                .header("Authentication", token)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            r["data"].clone()
-        }
-    };
-    let from_a = history(s.gateway.url()).await;
+    let from_a = s.history_at(&s.gateway.url(), 3).await;
     assert!(
-        from_a.to_string().contains("hello from the client"),
-        "{from_a}"
+        from_a.iter().any(|m| m["text"] == "hello from the client"),
+        "{from_a:?}"
     );
-    assert_eq!(from_a, history(b.url()).await);
+    assert_eq!(from_a, s.history_at(&b.url(), 3).await);
 
     // A send through B is announced on A's stream, and recorded once.
-    let r = s
-        .http
-        .post(format!("{}/api/conversations/send-message", b.url()))
-        .header("Authentication", &token)
-        .form(&[("conversation_id", "3"), ("text", "on our way")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    let form = [("conversation_id", "3"), ("text", "on our way")];
+    let (status, body) = s.post_form_at(&b.url(), 2, SEND, &form).await;
+    assert_eq!(status, 200, "{body}");
     assert!(on_a.until(3, Duration::from_secs(3)).await.is_some());
+    let sends = |h: &[serde_json::Value]| h.iter().filter(|m| m["text"] == "on our way").count();
     s.eventually("the send's webhook matched to the send", || async {
-        let h = history(s.gateway.url()).await;
-        h.as_array()
-            .unwrap()
-            .iter()
-            .filter(|m| m["text"] == "on our way")
-            .count()
-            == 1
+        sends(&s.history(3).await) == 1
     })
     .await;
-    let h = history(b.url()).await;
-    assert_eq!(
-        h.as_array()
-            .unwrap()
-            .iter()
-            .filter(|m| m["text"] == "on our way")
-            .count(),
-        1,
-        "{h}"
-    );
+    let h = s.history_at(&b.url(), 3).await;
+    assert_eq!(sends(&h), 1, "{h:?}");
     b.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changes_announced_at_once_on_two_replicas_reach_every_stream_in_one_order() {
-    let Some(pg) = Postgres::start("concurrent changes") else {
+    // No webhooks: the only changes are the test's own.
+    let Some((pg, s, b)) = two_replicas("concurrent changes", false).await else {
         return;
     };
-    // No webhooks: the only changes are the test's own.
-    let s = Setup::start_with(false, on(&pg)).await;
-    let b = replica(&s, &pg).await;
     let token = s.jwt(2);
-    let mut on_a = Stream::open(&s, &token, None).await.unwrap();
-    let mut on_b = Stream::open_at(&s.http, &b.url(), &token, None)
-        .await
-        .unwrap();
-    let start = seq_of_ready(&on_a.expect("ready").await);
-    on_b.expect("ready").await;
+    let (mut on_a, ready_a) = ready_stream(&s, &s.gateway.url(), &token).await;
+    let (mut on_b, _) = ready_stream(&s, &b.url(), &token).await;
+    let start = seq_of_ready(&ready_a);
     let url = pg.url("postgres");
     let (x, y) = tokio::join!(PgStore::open(&url), PgStore::open(&url));
     let (x, y) = (x.unwrap().changes(), y.unwrap().changes());
@@ -291,19 +263,13 @@ fn seq_of_ready(e: &Sse) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replica_restarted_mid_stream_resumes_without_gap_or_duplicate() {
-    let Some(pg) = Postgres::start("replica restart") else {
+    let Some((pg, s, b)) = two_replicas("replica restart", true).await else {
         return;
     };
-    let s = Setup::start_with(true, on(&pg)).await;
     let token = s.jwt(2);
-    let mut on_a = Stream::open(&s, &token, None).await.unwrap();
-    on_a.expect("ready").await;
-    let b = replica(&s, &pg).await;
+    let (mut on_a, _) = ready_stream(&s, &s.gateway.url(), &token).await;
     let b_url = b.url();
-    let mut on_b = Stream::open_at(&s.http, &b_url, &token, None)
-        .await
-        .unwrap();
-    on_b.expect("ready").await;
+    let (mut on_b, _) = ready_stream(&s, &b_url, &token).await;
     customer_writes(&s, "3", "first").await;
     let last = on_b.until(3, Duration::from_secs(3)).await.unwrap();
     let last_id = last.id.clone().unwrap();
@@ -352,17 +318,12 @@ async fn a_replica_restarted_mid_stream_resumes_without_gap_or_duplicate() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_relay_whose_connection_is_killed_listens_again_and_misses_nothing() {
-    let Some(pg) = Postgres::start("relay reconnect") else {
+    // No webhooks: the only changes are the test's own.
+    let Some((pg, s, b)) = two_replicas("relay reconnect", false).await else {
         return;
     };
-    // No webhooks: the only changes are the test's own.
-    let s = Setup::start_with(false, on(&pg)).await;
-    let b = replica(&s, &pg).await;
     let token = s.jwt(2);
-    let mut on_b = Stream::open_at(&s.http, &b.url(), &token, None)
-        .await
-        .unwrap();
-    on_b.expect("ready").await;
+    let (mut on_b, _) = ready_stream(&s, &b.url(), &token).await;
     let changes = PgStore::open(&pg.url("postgres")).await.unwrap().changes();
     for round in 0..2 {
         // Both relays listening (they connect in the background, and again after each kill).

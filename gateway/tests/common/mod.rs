@@ -96,9 +96,14 @@ impl Setup {
 
     /// A GET with this `Authentication` token (minted elsewhere).
     pub async fn get_with_token(&self, token: &str, path: &str) -> (u16, Value) {
+        self.get_at(&self.gateway.url(), token, path).await
+    }
+
+    /// A GET to the gateway at `base` (another replica).
+    pub async fn get_at(&self, base: &str, token: &str, path: &str) -> (u16, Value) {
         let r = self
             .http
-            .get(self.gw(path))
+            .get(format!("{base}{path}"))
             .header("Authentication", token)
             .send()
             .await
@@ -113,9 +118,21 @@ impl Setup {
         path: &str,
         form: &[(&str, &str)],
     ) -> (u16, Value) {
+        self.post_form_at(&self.gateway.url(), operator, path, form)
+            .await
+    }
+
+    /// A form POST to the gateway at `base` (another replica).
+    pub async fn post_form_at(
+        &self,
+        base: &str,
+        operator: u64,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, Value) {
         let r = self
             .http
-            .post(self.gw(path))
+            .post(format!("{base}{path}"))
             .header("Authentication", self.jwt(operator))
             .form(form)
             .send()
@@ -181,9 +198,13 @@ impl Setup {
     }
 
     pub async fn history(&self, id: u64) -> Vec<Value> {
-        let (status, body) = self
-            .get(2, &format!("/gateway/conversations/{id}/messages"))
-            .await;
+        self.history_at(&self.gateway.url(), id).await
+    }
+
+    /// The history as the gateway at `base` (another replica) serves it.
+    pub async fn history_at(&self, base: &str, id: u64) -> Vec<Value> {
+        let path = format!("/gateway/conversations/{id}/messages");
+        let (status, body) = self.get_at(base, &self.jwt(2), &path).await;
         assert_eq!(status, 200, "{body}");
         body["data"].as_array().unwrap().clone()
     }
