@@ -87,7 +87,8 @@ fn string_of(key: &str, value: &RawValue) -> Result<Option<String>, String> {
         RawValue::Str(s) if s.trim().is_empty() => Ok(None),
         RawValue::Str(s) => Ok(Some(s.trim().to_owned())),
         RawValue::Num(n) => Err(format!(
-            "option `{key}` must be a string, not the number {n}"
+            "option `{key}` must be a string, not the number {}",
+            number_text(*n)
         )),
         RawValue::Other(t) => Err(format!("option `{key}` must be a string, not {t}")),
     }
@@ -99,7 +100,7 @@ fn whole_number(value: &RawValue) -> Result<Option<u64>, ()> {
     let n = match value {
         RawValue::Unset => return Ok(None),
         RawValue::Str(s) if s.trim().is_empty() => return Ok(None),
-        RawValue::Str(s) => s.trim().parse::<f64>().ok(),
+        RawValue::Str(s) => return whole_number_text(s.trim()).map(Some).ok_or(()),
         RawValue::Num(n) => Some(*n),
         RawValue::Other(_) => None,
     };
@@ -126,9 +127,56 @@ fn describe(value: &RawValue) -> String {
     match value {
         RawValue::Unset => "nothing".to_owned(),
         RawValue::Str(s) => format!("\"{}\"", s.chars().take(40).collect::<String>()),
-        RawValue::Num(n) => n.to_string(),
+        RawValue::Num(n) => number_text(*n),
         RawValue::Other(t) => t.clone(),
     }
+}
+
+/// A whole number written in an attribute: digits, optionally followed by a zero fraction
+/// ("2500", "2500.0"), from 1 to 2^53 - 1. Integer parsing only: core's float parser and
+/// formatter cost about 20 KB of the package's wasm.
+fn whole_number_text(s: &str) -> Option<u64> {
+    let digits = match s.split_once('.') {
+        Some((whole, fraction)) if fraction.bytes().all(|b| b == b'0') => whole,
+        Some(_) => return None,
+        None => s,
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits
+        .parse::<u64>()
+        .ok()
+        .filter(|n| (1..=9_007_199_254_740_991).contains(n))
+}
+
+/// A JS number as an error message shows it: whole numbers as JS writes them, others rounded to
+/// six decimals (the message only has to let the integrator recognise the value), spelled
+/// without core's float formatting.
+fn number_text(n: f64) -> String {
+    if n.is_nan() {
+        return "NaN".to_owned();
+    }
+    if n.is_infinite() {
+        return if n > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
+    }
+    let sign = if n < 0.0 { "-" } else { "" };
+    let abs = n.abs();
+    if abs >= 1e15 {
+        // Every float this large is a whole number; i128 holds it exactly up to 1.7e38.
+        return if abs < 1e38 {
+            format!("{sign}{}", abs as i128)
+        } else {
+            format!("{sign}1e38 or more")
+        };
+    }
+    let micros = (abs * 1e6).round() as u64;
+    let (whole, fraction) = (micros / 1_000_000, micros % 1_000_000);
+    if fraction == 0 {
+        return format!("{sign}{whole}");
+    }
+    let fraction = format!("{fraction:06}");
+    format!("{sign}{whole}.{}", fraction.trim_end_matches('0'))
 }
 
 /// The values of `theme`, `sendKey` and `view`.
@@ -326,6 +374,43 @@ mod tests {
         assert!(err(&[("theme", s("x"))]).starts_with("blinger-inbox: "));
         assert!(parse_view("closed").unwrap_err().contains("not-answered"));
         assert_eq!(parse_view("not-answered"), Ok(View::NotAnswered));
+    }
+
+    #[test]
+    fn whole_numbers_in_text_and_numbers_in_messages() {
+        for (text, want) in [
+            ("2500", Some(2500)),
+            ("2500.0", Some(2500)),
+            ("+5", None),
+            ("1e3", None),
+            ("1.5", None),
+            ("0", None),
+            ("", None),
+            (".", None),
+            ("9007199254740991", Some(9_007_199_254_740_991)),
+            ("9007199254740992", None),
+            ("99999999999999999999999", None),
+        ] {
+            assert_eq!(whole_number_text(text), want, "{text:?}");
+        }
+        for (n, want) in [
+            (1.0, "1"),
+            (-2.0, "-2"),
+            (1.5, "1.5"),
+            (0.1, "0.1"),
+            (-0.000_25, "-0.00025"),
+            (2500.125, "2500.125"),
+            (1e16, "10000000000000000"),
+            (1e40, "1e38 or more"),
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-Infinity"),
+        ] {
+            assert_eq!(number_text(n), want, "{n}");
+        }
+        let err = Options::default()
+            .merged(&pairs(&[("operatorId", RawValue::Num(1.5))]))
+            .unwrap_err();
+        assert!(err.ends_with("got 1.5"), "{err}");
     }
 
     #[test]
