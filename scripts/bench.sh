@@ -69,9 +69,11 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
     for wasm in "$dist"/*.wasm; do
       scripts/wasm-opt.sh "$wasm" "$wasm.opt"
       mv "$wasm.opt" "$wasm"
+      node scripts/short-imports.mjs "$wasm" "${wasm%_bg.wasm}.js" >/dev/null
     done
   fi
   python3 scripts/strict_csp_dist.py "$dist"
+  node scripts/minify.mjs "$dist"/*.js "$dist"/*.css >/dev/null
 fi
 cp www/app-config.sandbox.json "$dist/app-config.json"
 mkdir -p "$dist/baseline"

@@ -2,6 +2,8 @@
 # `make pkg`: the npm package `blinger-inbox` into pkg/:
 #   - the widget crate's lib, release profile (opt-level z, LTO), through wasm-bindgen --target web
 #   - scripts/wasm-opt.sh (binaryen's wasm-opt -Oz; see there)
+#   - scripts/short-imports.mjs: short names for the glue functions the wasm imports (both sides)
+#   - scripts/minify.mjs on the generated glue (esbuild; the hand-written index.js stays readable)
 #   - the hand-written entry (index.js registers <blinger-inbox> and initialises the wasm itself),
 #     its types, package.json and README from www/pkg/
 # Prints the raw, gzip and brotli sizes (scripts/compress.mjs). PKG_OUT=dir builds elsewhere (the npm round-trip test uses pkg/).
@@ -16,6 +18,8 @@ rm -rf "$out" && mkdir -p "$out"
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name blinger_inbox \
   "$target_dir/wasm32-unknown-unknown/release/blinger_inbox.wasm"
 scripts/wasm-opt.sh "$out/blinger_inbox_bg.wasm" "$out/blinger_inbox_bg.wasm"
+node scripts/short-imports.mjs "$out/blinger_inbox_bg.wasm" "$out/blinger_inbox.js"
+node scripts/minify.mjs "$out/blinger_inbox.js"
 version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
 cp www/pkg/index.js www/pkg/index.d.ts www/pkg/README.md "$out/"
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" www/pkg/package.json >"$out/package.json"
