@@ -2,7 +2,7 @@
 // Shortens the names under which a wasm-bindgen module imports its JS glue's functions, in the
 // wasm's import section and in the glue's import object together. wasm-bindgen names each one
 // `__wbg_<method>_<16 hex digits>` (212 of them in the package): about 7 kB of names that nobody
-// reads, written twice and, being hashes, hardly compressible. They become `a`, `b`, … `Zz`.
+// reads, written twice and, being hashes, hardly compressible. They become `a` … `Z`, then two characters (`a0`, `ba`, …).
 //
 // Strict on purpose: every renamed import must occur exactly once in the glue as an object key
 // (`name: function(`), and no other import module may be present; anything else stops the build,

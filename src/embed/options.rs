@@ -170,7 +170,8 @@ fn number_text(n: f64) -> String {
             format!("{sign}1e38 or more")
         };
     }
-    let micros = (abs * 1e6).round() as u64;
+    // Below 1e15, so at most 1e21 micros: beyond u64, within u128.
+    let micros = (abs * 1e6).round() as u128;
     let (whole, fraction) = (micros / 1_000_000, micros % 1_000_000);
     if fraction == 0 {
         return format!("{sign}{whole}");
@@ -400,6 +401,8 @@ mod tests {
             (0.1, "0.1"),
             (-0.000_25, "-0.00025"),
             (2500.125, "2500.125"),
+            (4e14, "400000000000000"),
+            (123_456_789_012.25, "123456789012.25"),
             (1e16, "10000000000000000"),
             (1e40, "1e38 or more"),
             (f64::NAN, "NaN"),
