@@ -19,12 +19,9 @@ use super::options::Options;
 use super::token::{TokenCell, error_text};
 use crate::components::Inbox;
 
-/// The stylesheet inside every shadow root: the suite's one stylesheet plus the shadow-only rules.
-const CSS: &str = concat!(
-    include_str!("../../www/inbox.css"),
-    "\n",
-    include_str!("shadow.css")
-);
+/// The stylesheet inside every shadow root: the suite's one stylesheet plus the shadow-only rules,
+/// minified by `build.rs`.
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/shadow.css"));
 
 fn dom_error(e: &JsValue) -> JsError {
     js_error(format!("blinger-inbox: {}", error_text(e)))

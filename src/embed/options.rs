@@ -162,21 +162,21 @@ fn number_text(n: f64) -> String {
     }
     let sign = if n < 0.0 { "-" } else { "" };
     let abs = n.abs();
-    if abs >= 1e15 {
-        // Every float this large is a whole number; i128 holds it exactly up to 1.7e38.
-        return if abs < 1e38 {
-            format!("{sign}{}", abs as i128)
-        } else {
-            format!("{sign}1e38 or more")
-        };
+    // u64 only (u128 formatting is a kilobyte of wasm); no option comes near 1e19.
+    if abs >= 1e19 {
+        return format!("{sign}1e19 or more");
     }
-    // Below 1e15, so at most 1e21 micros: beyond u64, within u128.
-    let micros = (abs * 1e6).round() as u128;
-    let (whole, fraction) = (micros / 1_000_000, micros % 1_000_000);
-    if fraction == 0 {
+    // Below 1e19 the whole part is exact in a u64; the fraction is rounded to micros.
+    let mut whole = abs.trunc() as u64;
+    let mut micros = ((abs - abs.trunc()) * 1e6).round() as u64;
+    if micros >= 1_000_000 {
+        whole += 1;
+        micros = 0;
+    }
+    if micros == 0 {
         return format!("{sign}{whole}");
     }
-    let fraction = format!("{fraction:06}");
+    let fraction = format!("{micros:06}");
     format!("{sign}{whole}.{}", fraction.trim_end_matches('0'))
 }
 
@@ -404,7 +404,9 @@ mod tests {
             (4e14, "400000000000000"),
             (123_456_789_012.25, "123456789012.25"),
             (1e16, "10000000000000000"),
-            (1e40, "1e38 or more"),
+            (1e40, "1e19 or more"),
+            (9e18, "9000000000000000000"),
+            (0.999_999_7, "1"),
             (f64::NAN, "NaN"),
             (f64::NEG_INFINITY, "-Infinity"),
         ] {
