@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # `make pkg`: the npm package `blinger-inbox` into pkg/:
-#   - the widget crate's lib, release profile (opt-level z, LTO), through wasm-bindgen --target web
+#   - the widget crate's lib, release profile (opt-level z, LTO), built as a cdylib alone
+#     (`cargo rustc --crate-type cdylib`), through wasm-bindgen --target web. Cargo.toml declares
+#     the lib as cdylib + rlib (the app's bin and the tests link the rlib); when one rustc run
+#     emits both, LLVM's inlining of the crate's own code comes out differently and the cdylib is
+#     about 30 kB gzip larger (measured: bench/RESULTS.md, "crate type"). Same code, same exports.
 #   - scripts/wasm-opt.sh (binaryen's wasm-opt -Oz; see there)
 #   - scripts/short-imports.mjs: short names for the glue functions the wasm imports (both sides)
 #   - scripts/minify.mjs on the generated glue (esbuild; the hand-written index.js stays readable)
@@ -13,7 +17,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 out=${PKG_OUT:-pkg}
 target_dir=${CARGO_TARGET_DIR:-target}
 
-cargo build -p blinger-inbox --lib --release --target wasm32-unknown-unknown --locked
+cargo rustc -p blinger-inbox --lib --crate-type cdylib --release --target wasm32-unknown-unknown --locked
 rm -rf "$out" && mkdir -p "$out"
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name blinger_inbox \
   "$target_dir/wasm32-unknown-unknown/release/blinger_inbox.wasm"

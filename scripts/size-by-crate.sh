@@ -14,7 +14,8 @@ command -v twiggy >/dev/null || cargo install twiggy --version =0.8.0 --locked
 out=target/size
 export CARGO_TARGET_DIR=$out
 CARGO_PROFILE_RELEASE_STRIP=none CARGO_PROFILE_RELEASE_DEBUG=false \
-  cargo build --release --locked --target wasm32-unknown-unknown -p blinger-inbox --lib
+  cargo rustc --release --locked --target wasm32-unknown-unknown -p blinger-inbox --lib \
+    --crate-type cdylib
 wasm-bindgen --target web --out-dir "$out/bindgen" \
   "$out/wasm32-unknown-unknown/release/blinger_inbox.wasm"
 root="$(pwd)"
