@@ -8,7 +8,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use blinger_gateway::store::DbUrl;
-use common::{HOOK_SECRET, Setup, gateway_config};
+use common::{HOOK_SECRET, JsonBody, Setup, gateway_config};
 use serde_json::{Value, json};
 
 const SEND: &str = "/api/conversations/send-message";
@@ -308,12 +308,8 @@ async fn acknowledged_events_and_history_survive_a_restart() {
             .http
             .get(format!("{}/gateway/conversations/1/messages", second.url()))
             .header("Authentication", &jwt)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json_body()
+            .await;
         h = body["data"].as_array().unwrap().clone();
         if h.len() == 2 {
             break;

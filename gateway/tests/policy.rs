@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{ACCOUNT_TOKEN, Setup};
+use common::{ACCOUNT_TOKEN, JsonBody, Setup};
 use serde_json::{Value, json};
 
 const SEND: &str = "/api/conversations/send-message";
@@ -133,12 +133,8 @@ async fn the_caller_is_added_hand_over_is_allowed_supervisors_name_anyone() {
             s.sandbox.url()
         ))
         .header("Authentication", ACCOUNT_TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_body()
+        .await;
     let ids = |v: &Value| {
         v["data"]
             .as_array()
@@ -256,12 +252,8 @@ async fn secrets_are_absent_at_any_depth_and_the_token_is_in_no_answer_or_log() 
         .http
         .get(format!("{}/api/operators/all", s.sandbox.url()))
         .header("Authentication", ACCOUNT_TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_body()
+        .await;
     let mut found = Vec::new();
     secret_keys(&raw, "", &mut found);
     assert!(!found.is_empty());

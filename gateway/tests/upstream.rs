@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use blinger_gateway::upstream::Limits;
-use common::Setup;
+use common::{JsonBody, Setup};
 use serde_json::{Value, json};
 
 const LIST: &str = "/api/conversations/unassigned";
@@ -227,12 +227,8 @@ async fn healthz_metrics_headers_and_dev_login() {
         .http
         .post(s.gw("/gateway/dev-token"))
         .json(&json!({"operator_id": 3}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_body()
+        .await;
     let token = r["token"].as_str().unwrap();
     let r = s
         .http

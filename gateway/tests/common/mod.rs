@@ -15,6 +15,17 @@ use blinger_gateway::{Config, RunningGateway};
 use blinger_sandbox::SeedMode;
 use serde_json::Value;
 
+/// Sends a request and reads its answer as JSON, failing the test on any error on the way.
+pub trait JsonBody {
+    async fn json_body(self) -> Value;
+}
+
+impl JsonBody for reqwest::RequestBuilder {
+    async fn json_body(self) -> Value {
+        self.send().await.unwrap().json().await.unwrap()
+    }
+}
+
 pub const ACCOUNT_TOKEN: &str = "demo-token-0f3c9a7e-account-wide";
 pub const JWT_SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
 pub const HOOK_SECRET: &str = "hook-secret-7d1e";
@@ -147,12 +158,8 @@ impl Setup {
         let r: Value = self
             .http
             .get(format!("{}/sandbox/requests", self.sandbox.url()))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json_body()
+            .await;
         r["data"].clone()
     }
 
@@ -188,12 +195,8 @@ impl Setup {
                 self.sandbox.url()
             ))
             .header("Authentication", ACCOUNT_TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json_body()
+            .await;
         r["data"].as_array().unwrap().clone()
     }
 
