@@ -45,6 +45,21 @@ fn settle(o: &mut Outbox, id: LocalId, c: &Conversation) -> Option<SendState> {
 const C1: ConversationId = ConversationId(1);
 const NOW_MS: u64 = 1_700_000_000_000;
 
+/// An outbox holding one `kind` send of `text`, begun with `baseline` as the conversation seen
+/// before it, whose POST then failed with `error`: the outcome is in doubt.
+fn in_doubt(
+    kind: SendKind,
+    text: &str,
+    baseline: Option<&Conversation>,
+    error: &ApiError,
+) -> (Outbox, LocalId) {
+    let mut o = Outbox::new();
+    let id = o.enqueue(C1, kind, text, NOW_MS);
+    o.begin(id, baseline, NOW_MS).unwrap();
+    o.on_error(id, error, blinger_inbox::i18n::Locale::En);
+    (o, id)
+}
+
 #[test]
 fn success_goes_sent() {
     let mut o = Outbox::new();
@@ -83,10 +98,7 @@ fn definite_rejection_fails_with_the_servers_message() {
         ApiError::Forbidden,
         ApiError::NotFound,
     ] {
-        let mut o = Outbox::new();
-        let id = o.enqueue(C1, SendKind::Note, "n", NOW_MS);
-        o.begin(id, None, NOW_MS).unwrap();
-        o.on_error(id, &e, blinger_inbox::i18n::Locale::En);
+        let (o, id) = in_doubt(SendKind::Note, "n", None, &e);
         match &o.item(id).unwrap().state {
             SendState::Failed { message } => assert_eq!(
                 message,
@@ -116,11 +128,12 @@ fn unknown_outcomes_reconcile_never_resend() {
         },
         ApiError::Aborted,
     ] {
-        let mut o = Outbox::new();
-        let id = o.enqueue(C1, SendKind::Reply, "hello", NOW_MS);
-        o.begin(id, Some(&seen("before", 1_699_999_000)), NOW_MS)
-            .unwrap();
-        o.on_error(id, &e, blinger_inbox::i18n::Locale::En);
+        let (mut o, id) = in_doubt(
+            SendKind::Reply,
+            "hello",
+            Some(&seen("before", 1_699_999_000)),
+            &e,
+        );
         assert!(
             matches!(o.item(id).unwrap().state, SendState::NeedsReconcile { .. }),
             "{e:?}"
@@ -133,11 +146,12 @@ fn unknown_outcomes_reconcile_never_resend() {
 
 #[test]
 fn reconcile_to_sent_when_last_message_matches_and_is_newer() {
-    let mut o = Outbox::new();
-    let id = o.enqueue(C1, SendKind::Reply, "hello ", NOW_MS);
-    o.begin(id, Some(&seen("before", 1_699_999_000)), NOW_MS)
-        .unwrap();
-    o.on_error(id, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
+    let (mut o, id) = in_doubt(
+        SendKind::Reply,
+        "hello ",
+        Some(&seen("before", 1_699_999_000)),
+        &ApiError::Timeout,
+    );
     let s = settle(&mut o, id, &seen("hello", 1_700_000_002)).unwrap();
     assert_eq!(
         s,
@@ -149,71 +163,75 @@ fn reconcile_to_sent_when_last_message_matches_and_is_newer() {
 
 #[test]
 fn reconcile_to_unconfirmed_on_mismatch_or_old_date_or_failed_get() {
-    // Different text.
-    let mut o = Outbox::new();
-    let id = o.enqueue(C1, SendKind::Reply, "hello", NOW_MS);
-    o.begin(id, Some(&seen("before", 1_699_999_000)), NOW_MS)
-        .unwrap();
-    o.on_error(id, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
-    assert!(matches!(
-        settle(&mut o, id, &seen("other", 1_700_000_002)),
-        Some(SendState::Unconfirmed { .. })
-    ));
-    assert_eq!(o.item(id).unwrap().state.hook(), "unconfirmed");
-
-    // Same text as the message already there before sending, same date: not ours.
-    let mut o = Outbox::new();
-    let id = o.enqueue(C1, SendKind::Reply, "ok", NOW_MS);
-    o.begin(id, Some(&seen("ok", 1_699_999_000)), NOW_MS)
-        .unwrap();
-    o.on_error(
-        id,
-        &ApiError::Server { status: 502 },
-        blinger_inbox::i18n::Locale::En,
-    );
-    assert!(matches!(
-        settle(&mut o, id, &seen("ok", 1_699_999_000)),
-        Some(SendState::Unconfirmed { .. })
-    ));
-
-    // Same second as the baseline but a different previous text: ours.
-    let mut o = Outbox::new();
-    let id = o.enqueue(C1, SendKind::Reply, "ok", NOW_MS);
-    o.begin(id, Some(&seen("question?", 1_700_000_000)), NOW_MS)
-        .unwrap();
-    o.on_error(
-        id,
-        &ApiError::Server { status: 502 },
-        blinger_inbox::i18n::Locale::En,
-    );
-    assert!(matches!(
-        settle(&mut o, id, &seen("ok", 1_700_000_000)),
-        Some(SendState::Sent { .. })
-    ));
-
-    // No baseline: dates within the clock-skew window count, older ones do not.
-    let mut o = Outbox::new();
-    let id = o.enqueue(C1, SendKind::File, "https://f.test/a.png", NOW_MS);
-    o.begin(id, None, NOW_MS).unwrap();
-    o.on_error(id, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
-    assert!(matches!(
-        settle(&mut o, id, &seen("https://f.test/a.png", 1_699_999_990)),
-        Some(SendState::Sent { .. })
-    ));
-    let mut o = Outbox::new();
-    let id = o.enqueue(C1, SendKind::File, "https://f.test/a.png", NOW_MS);
-    o.begin(id, None, NOW_MS).unwrap();
-    o.on_error(id, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
-    assert!(matches!(
-        settle(&mut o, id, &seen("https://f.test/a.png", 1_699_990_000)),
-        Some(SendState::Unconfirmed { .. })
-    ));
+    // (case, kind, text, the conversation before sending, the POST's error, the conversation
+    // the check sees, whether the message there is ours)
+    let url = "https://f.test/a.png";
+    let cases = [
+        (
+            "different text",
+            SendKind::Reply,
+            "hello",
+            Some(seen("before", 1_699_999_000)),
+            ApiError::Timeout,
+            seen("other", 1_700_000_002),
+            false,
+        ),
+        (
+            "same text and date as the message already there before sending",
+            SendKind::Reply,
+            "ok",
+            Some(seen("ok", 1_699_999_000)),
+            ApiError::Server { status: 502 },
+            seen("ok", 1_699_999_000),
+            false,
+        ),
+        (
+            "same second as the baseline but a different previous text",
+            SendKind::Reply,
+            "ok",
+            Some(seen("question?", 1_700_000_000)),
+            ApiError::Server { status: 502 },
+            seen("ok", 1_700_000_000),
+            true,
+        ),
+        (
+            "no baseline, a date within the clock-skew window",
+            SendKind::File,
+            url,
+            None,
+            ApiError::Timeout,
+            seen(url, 1_699_999_990),
+            true,
+        ),
+        (
+            "no baseline, an older date",
+            SendKind::File,
+            url,
+            None,
+            ApiError::Timeout,
+            seen(url, 1_699_990_000),
+            false,
+        ),
+    ];
+    for (case, kind, text, baseline, error, then, ours) in cases {
+        let (mut o, id) = in_doubt(kind, text, baseline.as_ref(), &error);
+        let state = settle(&mut o, id, &then);
+        if ours {
+            assert!(
+                matches!(state, Some(SendState::Sent { .. })),
+                "{case}: {state:?}"
+            );
+        } else {
+            assert!(
+                matches!(state, Some(SendState::Unconfirmed { .. })),
+                "{case}: {state:?}"
+            );
+            assert_eq!(o.item(id).unwrap().state.hook(), "unconfirmed", "{case}");
+        }
+    }
 
     // The get itself failed.
-    let mut o = Outbox::new();
-    let id = o.enqueue(C1, SendKind::Reply, "hello", NOW_MS);
-    o.begin(id, None, NOW_MS).unwrap();
-    o.on_error(id, &ApiError::Timeout, blinger_inbox::i18n::Locale::En);
+    let (mut o, id) = in_doubt(SendKind::Reply, "hello", None, &ApiError::Timeout);
     for n in 0..=blinger_inbox::sync::outbox::RECONCILE_BACKOFF_MS.len() {
         assert!(
             matches!(o.item(id).unwrap().state, SendState::NeedsReconcile { .. }),
