@@ -787,6 +787,39 @@ async fn the_loading_state_shows_before_the_first_answer() {
 }
 
 #[wasm_bindgen_test]
+async fn the_attention_view_waits_for_all_three_lists_so_its_rows_do_not_reorder() {
+    clear_storage();
+    sandbox(
+        "POST",
+        "/sandbox/faults",
+        Some(json!({"path": "/api/conversations/unread", "count": 1, "delay_ms": 1500})),
+    )
+    .await;
+    let m = mount_with(None, TOKEN, View::Attention);
+    // The two other lists answer at once; the merged view must not show their rows yet.
+    let counted = |id: &str| {
+        by_testid(&m.root, id).is_some_and(|t| text(&t).chars().any(|c| c.is_ascii_digit()))
+    };
+    wait_until("two lists counted", 5_000, || {
+        counted("inbox-view-unassigned") && counted("inbox-view-not-answered")
+    })
+    .await;
+    assert!(
+        by_testid(&m.root, "loading").is_some(),
+        "skeleton until the third list answers"
+    );
+    assert!(
+        all_by_testid(&m.root, "inbox-row").is_empty(),
+        "no partial rows"
+    );
+    wait_until("rows", 10_000, || {
+        !all_by_testid(&m.root, "inbox-row").is_empty()
+    })
+    .await;
+    assert!(by_testid(&m.root, "loading").is_none());
+}
+
+#[wasm_bindgen_test]
 async fn a_long_list_is_rendered_whole() {
     clear_storage();
     // More than the first screenful the list renders at once (the rest follows in chunks).

@@ -59,7 +59,7 @@ pub fn InboxList(props: &InboxListProps) -> Html {
     let pending = state.pending_count();
     let cursor = state.selected.or_else(|| state.shown.first().map(|c| c.id));
 
-    let body = if state.shown.is_empty() && state.is_loading() {
+    let body = if !state.view_loaded() {
         html! { <Skeleton rows={6} label={t(Key::Loading)} /> }
     } else if state.shown.is_empty() {
         if state.error().is_some() && state.count(state.view).is_none() {

@@ -206,9 +206,9 @@ impl InboxState {
 
     /// Whether every list the current view draws from has answered at least once (with data or
     /// with an error: a list that keeps failing must not keep the rows unfrozen forever). Until
-    /// then the rows are still arriving: a reload under a resting pointer must not freeze the
-    /// first list's few rows and hold the rest back as "updates".
-    fn view_loaded(&self) -> bool {
+    /// then the rows are still arriving: they are not shown (they would reorder as the other
+    /// lists arrive), nor frozen under a resting pointer with the rest held back as "updates".
+    pub fn view_loaded(&self) -> bool {
         let answered = |k: ListName| {
             let list = self.lists.get(k);
             list.items.is_some() || list.error.is_some()

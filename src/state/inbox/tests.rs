@@ -60,6 +60,32 @@ fn attention_merges_and_dedupes_newest_first() {
 }
 
 #[test]
+fn the_attention_view_is_loaded_once_all_three_lists_answered() {
+    let s = reduce(
+        Rc::new(InboxState::default()),
+        InboxAction::Loaded(ListName::Unassigned, listed(vec![conv(1, 10)])),
+    );
+    assert!(
+        !s.view_loaded(),
+        "one list of three: its rows would reorder"
+    );
+    let s = reduce(s, InboxAction::Failed(ListName::Unread, ApiError::Timeout));
+    assert!(!s.view_loaded());
+    let s = reduce(s, InboxAction::SetView(View::Unassigned));
+    assert!(
+        s.view_loaded(),
+        "a one-list view waits only for its own list"
+    );
+    let s = reduce(s, InboxAction::SetView(View::Attention));
+    let s = reduce(
+        s,
+        InboxAction::Loaded(ListName::NotAnswered, listed(vec![conv(2, 20)])),
+    );
+    assert!(s.view_loaded(), "an error counts as an answer");
+    assert_eq!(ids(&s.shown), vec![2, 1]);
+}
+
+#[test]
 fn an_unchanged_poll_returns_the_same_state() {
     let s = reduce(
         Rc::new(InboxState::default()),
