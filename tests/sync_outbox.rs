@@ -46,8 +46,9 @@ const C1: ConversationId = ConversationId(1);
 const NOW_MS: u64 = 1_700_000_000_000;
 
 /// An outbox holding one `kind` send of `text`, begun with `baseline` as the conversation seen
-/// before it, whose POST then failed with `error`: the outcome is in doubt.
-fn in_doubt(
+/// before it, whose POST then failed with `error` (a definite rejection or an unknown outcome,
+/// as `error` says).
+fn failed_post(
     kind: SendKind,
     text: &str,
     baseline: Option<&Conversation>,
@@ -98,7 +99,7 @@ fn definite_rejection_fails_with_the_servers_message() {
         ApiError::Forbidden,
         ApiError::NotFound,
     ] {
-        let (o, id) = in_doubt(SendKind::Note, "n", None, &e);
+        let (o, id) = failed_post(SendKind::Note, "n", None, &e);
         match &o.item(id).unwrap().state {
             SendState::Failed { message } => assert_eq!(
                 message,
@@ -128,7 +129,7 @@ fn unknown_outcomes_reconcile_never_resend() {
         },
         ApiError::Aborted,
     ] {
-        let (mut o, id) = in_doubt(
+        let (mut o, id) = failed_post(
             SendKind::Reply,
             "hello",
             Some(&seen("before", 1_699_999_000)),
@@ -146,7 +147,7 @@ fn unknown_outcomes_reconcile_never_resend() {
 
 #[test]
 fn reconcile_to_sent_when_last_message_matches_and_is_newer() {
-    let (mut o, id) = in_doubt(
+    let (mut o, id) = failed_post(
         SendKind::Reply,
         "hello ",
         Some(&seen("before", 1_699_999_000)),
@@ -214,7 +215,7 @@ fn reconcile_to_unconfirmed_on_mismatch_or_old_date_or_failed_get() {
         ),
     ];
     for (case, kind, text, baseline, error, then, ours) in cases {
-        let (mut o, id) = in_doubt(kind, text, baseline.as_ref(), &error);
+        let (mut o, id) = failed_post(kind, text, baseline.as_ref(), &error);
         let state = settle(&mut o, id, &then);
         if ours {
             assert!(
@@ -231,7 +232,7 @@ fn reconcile_to_unconfirmed_on_mismatch_or_old_date_or_failed_get() {
     }
 
     // The get itself failed.
-    let (mut o, id) = in_doubt(SendKind::Reply, "hello", None, &ApiError::Timeout);
+    let (mut o, id) = failed_post(SendKind::Reply, "hello", None, &ApiError::Timeout);
     for n in 0..=blinger_inbox::sync::outbox::RECONCILE_BACKOFF_MS.len() {
         assert!(
             matches!(o.item(id).unwrap().state, SendState::NeedsReconcile { .. }),
